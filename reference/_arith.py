@@ -192,3 +192,38 @@ def rsqrt(x, dtype: str) -> np.ndarray:
     if check_dtype(dtype) == np.float64:
         return 1 / np.sqrt(np.asarray(x, np.float64))
     return flush_subnormals(_kernels.rsqrt(x))
+
+
+class TensorLike(np.ndarray):
+    """A float32 array that computes like a TensorFlow tensor when user code does arithmetic on it.
+
+    tensorflow-addons hands ``scale_fn`` a float32 tensor, so ``0.9 ** c`` in the user's lambda
+    runs TensorFlow's float32 ``pow``. On a plain numpy array the same source runs numpy's
+    ``power``, which numpy may compute with its own SIMD approximation (numpy 1.26 on an AVX-512
+    machine is 2 ULPs away from ``powf``). On this array ``**``, ``np.power``, ``np.exp``,
+    ``np.log`` and ``np.cos`` run the current float32 kernels instead, a Python number meeting it
+    is rounded to float32 first, as TensorFlow converts it; everything else is numpy's (correctly
+    rounded) arithmetic.
+    """
+
+    _KERNELS = {np.power: "pow", np.exp: "exp", np.log: "log", np.cos: "cos"}
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        plain = [np.asarray(x) if isinstance(x, TensorLike) else x for x in inputs]
+        name = self._KERNELS.get(ufunc)
+        if method == "__call__" and name is not None and not kwargs:
+            operands = [np.asarray(x, dtype=np.float32) for x in plain]
+            result = flush_subnormals(getattr(_kernels, name)(*operands))
+        else:
+            result = getattr(ufunc, method)(*plain, **kwargs)
+        if isinstance(result, np.ndarray) and result.dtype == np.float32:
+            return result.view(TensorLike)
+        return result
+
+
+def tensor_like(x, dtype: str) -> np.ndarray:
+    """``x`` as user code should see it: a :class:`TensorLike` in float32 mode, a plain float64
+    array in float64 mode (the exact formula needs no kernel)."""
+    x = cast(x, dtype)
+    return x.view(TensorLike) if x.dtype == np.float32 else x
+

@@ -101,3 +101,27 @@ def test_reference_never_imports_tensorflow():
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_tensor_like_powers_are_the_c_librarys_powf():
+    """A user's ``scale_fn`` (``0.9 ** c``) on a float32 TensorLike runs the C library's powf,
+    whatever SIMD code numpy would pick for a plain array: derived here element by element
+    through ctypes, the function TensorFlow's scalar kernel calls."""
+    import ctypes
+    import ctypes.util
+
+    from reference import _arith
+
+    powf = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6").powf
+    powf.restype, powf.argtypes = ctypes.c_float, [ctypes.c_float, ctypes.c_float]
+    exponents = np.random.default_rng(0).uniform(0, 400, 4096).astype(np.float32)
+    expected = np.array([powf(np.float32(0.9), e) for e in exponents], dtype=np.float32)
+    expected[np.abs(expected) < np.finfo(np.float32).tiny] = 0  # TF flushes subnormals
+    got = 0.9 ** _arith.tensor_like(exponents, "float32")
+    assert isinstance(got, _arith.TensorLike) and got.dtype == np.float32
+    mismatched = np.flatnonzero(np.asarray(got).view(np.uint32) != expected.view(np.uint32))
+    assert mismatched.size == 0, (
+        f"0.9 ** c at c={exponents[mismatched[:3]]}: {np.asarray(got)[mismatched[:3]]} "
+        f"vs powf {expected[mismatched[:3]]}"
+    )
+    assert type(_arith.tensor_like(exponents, "float64")) is np.ndarray

@@ -75,7 +75,9 @@ class CyclicalLearningRate(LearningRateSchedule):
           works. (TensorFlow raises ``InvalidArgumentError`` instead of ``TypeError`` for a
           function that true-divides the step, ``1 / x``: numpy cannot tell that apart.)
         * ``scale_fn`` runs on numpy arrays here and on tensors in TensorFlow: write it with
-          operators (``+ - * / **``) that both understand.
+          operators (``+ - * / **``) that both understand. In float32 mode the array is a
+          :class:`reference._arith.TensorLike`, whose ``**`` is TensorFlow's float32 ``pow``
+          (numpy's own may differ in the last bits).
         * ``step_size = 0`` gives nan at every step, silently.
         * ``initial_learning_rate`` and ``maximal_learning_rate`` cannot be callables, although
           tfa's type hints allow it: ``ValueError`` when called. ``name`` and ``scale_mode`` must
@@ -163,8 +165,9 @@ class CyclicalLearningRate(LearningRateSchedule):
 
     def _scale(self, m: np.ndarray) -> np.ndarray:
         """:math:`f(m)` for ``m`` in the compute dtype (the cycle number, or a float step)."""
-        result = self.scale_fn(np.atleast_1d(m))
+        result = self.scale_fn(_arith.tensor_like(np.atleast_1d(m), self.dtype))
         if isinstance(result, np.ndarray):
+            result = np.asarray(result)
             # numpy keeps float32 when Python numbers meet a float32 array (not a 0-d one).
             return _arith.cast(result, self.dtype).reshape(np.shape(m))
         return _arith.cast(result, self.dtype)
