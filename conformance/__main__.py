@@ -41,7 +41,7 @@ import numpy as np
 import conformance
 from conformance import optimizer_check, targets, variants
 from conformance import report as reporting
-from conformance.cases import CASES, OPTIMIZER_CASES, apis
+from conformance.cases import CASES, OPTIMIZER_CASES, apis, optimizer_apis
 from conformance.check import NotApplicable, plan, run
 from conformance.oracles.tensorflow import tensorflow
 from conformance.vectors import cli as vector_commands
@@ -253,7 +253,7 @@ def check(options: argparse.Namespace) -> int:
 
 
 #: The optimizer APIs of the catalogue, in catalogue order.
-OPTIMIZER_APIS = list(dict.fromkeys(case.api for case in OPTIMIZER_CASES))
+OPTIMIZER_APIS = optimizer_apis()
 
 
 def all_apis() -> list[str]:
@@ -277,8 +277,12 @@ def not_implemented_apis(package: ModuleType, name: str, selected: list[str]) ->
 
 
 def optimizer_oracle(oracle):
+    """The optimizer trajectories of the oracle: live TensorFlow's, or the golden vectors'."""
     from conformance.oracles.tensorflow_optimizers import TensorFlowOptimizers
+    from conformance.oracles.vectors import VectorOptimizers, Vectors
 
+    if isinstance(oracle, Vectors):
+        return VectorOptimizers(oracle)
     return TensorFlowOptimizers(oracle) if getattr(oracle, "tf", None) is not None else None
 
 
@@ -293,9 +297,7 @@ def plan_optimizers(oracle, running: list[str], dtype: str | None):
     cases = [case for case in OPTIMIZER_CASES if case.api in chosen]
     checks = [c for c in optimizer_check.plan(optimizers, cases) if dtype in (None, c.dtype)]
     unavailable = {
-        api: f"{api} does not exist in TensorFlow {optimizers.tf.__version__}"
-        for api in chosen
-        if not optimizers.entry_points(api)
+        api: optimizers.missing_reason(api) for api in chosen if not optimizers.entry_points(api)
     }
     return checks, unavailable
 

@@ -2432,6 +2432,11 @@ def optimizer_cases(api: str | None = None, tag: str | None = None) -> list[Opti
     ]
 
 
+def optimizer_apis() -> list[str]:
+    """The optimizer APIs of the catalogue, in catalogue order."""
+    return list(dict.fromkeys(case.api for case in OPTIMIZER_CASES))
+
+
 def _check_unique_optimizer_ids() -> None:
     ids = [c.id for c in OPTIMIZER_CASES]
     duplicates = {i for i in ids if ids.count(i) > 1}

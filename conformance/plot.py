@@ -142,6 +142,7 @@ def _optimizer_series(oracle, package, options, case):
             f"nothing to draw: TensorFlow {theirs.error or 'ran'}, {options.target} "
             f"{ours.error or 'ran'}"
         )
-    steps = np.arange(theirs.params.shape[0], dtype=np.float64)
+    rows = np.arange(ours.params.shape[0]) if theirs.rows is None else theirs.rows
     # Every parameter goes to the error panel; the upper panel draws the first few.
-    return steps, ours.params, theirs.params.astype(np.float64), entry.label
+    return (rows.astype(np.float64), ours.params[rows], theirs.params.astype(np.float64),
+            entry.label)

@@ -51,6 +51,9 @@ class Trajectory:
     message: str = ""
     #: TensorFlow's call, for reproducers.
     call: str = ""
+    #: The updates (0-based steps) ``params`` holds rows for; None: every update. Golden
+    #: vectors store a sample (:func:`conformance.vectors.format.stored_updates`).
+    rows: np.ndarray | None = None
 
 
 class TensorFlowOptimizers:
@@ -85,6 +88,9 @@ class TensorFlowOptimizers:
             found.append(OptimizerEntry(
                 "tf_keras", f"tf_keras.optimizers {oracle.tf_keras.__version__}", "keras2"))
         return found
+
+    def missing_reason(self, api: str) -> str:
+        return f"{api} does not exist in TensorFlow {self.tf.__version__}"
 
     def trajectory(self, case: OptimizerCase, entry: OptimizerEntry) -> Trajectory:
         key = (case.id, entry.key)

@@ -23,11 +23,12 @@ from pathlib import Path
 
 import numpy as np
 
-from conformance.cases import Case
+from conformance.cases import Case, OptimizerCase, optimizer_apis
 from conformance.oracles.tensorflow import TFA_SCHEDULES, EntryPoint
 from conformance.outcome import Outcome
 from conformance.vectors import format as vf
 
+_OPTIMIZERS = optimizer_apis()
 _TF_SET = re.compile(r"^tf-(\d+)\.(\d+)\.(\d+)$")
 _TFA_SET = re.compile(r"^tfa-(\d+\.\d+\.\d+)-tf-(\d+)\.(\d+)\.(\d+)$")
 
@@ -88,6 +89,8 @@ class Vectors:
         return f"golden vectors tf-{self.tf_version}"
 
     def directory(self, api: str) -> Path | None:
+        if api in _OPTIMIZERS:
+            return self.tf_dir
         return self.tfa_dir if api.split(".", 1)[1] in TFA_SCHEDULES else self.tf_dir
 
     def document(self, api: str) -> dict | None:
@@ -101,18 +104,24 @@ class Vectors:
                 document = vf.read_vector_file(path)
                 if document["api"] != api:
                     raise vf.VectorError(f"{path}: holds {document['api']}, not {api}")
+                if (document.get("kind") == "optimizer") != (api in _OPTIMIZERS):
+                    raise vf.VectorError(f"{path}: holds the wrong kind of file for {api}")
                 self._documents[api] = document
                 self._cases[api] = {c["id"]: c for c in document["cases"]}
         return self._documents[api]
 
     def apis(self) -> list[str]:
-        """The APIs this set has files for (TF set, then tfa set)."""
+        """The schedule APIs this set has files for (TF set, then tfa set)."""
         found = []
         for directory in (self.tf_dir, self.tfa_dir):
             if directory is not None:
                 found.extend(sorted(p.stem for p in directory.glob("*.json")
-                                    if p.name != vf.MANIFEST))
+                                    if p.name != vf.MANIFEST and p.stem not in _OPTIMIZERS))
         return found
+
+    def optimizer_apis(self) -> list[str]:
+        """The optimizer APIs this set has files for."""
+        return [api for api in _OPTIMIZERS if (self.tf_dir / f"{api}.json").is_file()]
 
     def stored_cases(self, api: str) -> list[Case]:
         """The cases of ``api``'s file, as stored (their stored steps; params decoded)."""
@@ -152,22 +161,27 @@ class Vectors:
 
     def record(self, case: Case, entry: EntryPoint) -> dict:
         """The stored case, after checking that it is the catalogue's case."""
-        if self.document(case.api) is None:
-            raise vf.VectorError(self.missing_reason(case.api))
-        record = self._cases[case.api].get(case.id)
-        where = f"{self.directory(case.api).name}/{case.api}.json"
-        if record is None:
-            raise vf.VectorError(
-                f"{where} has no case {case.id!r}: the vectors predate it; re-export them "
-                "(python -m conformance vectors export, or tox -e vectors-tfXYZ)"
-            )
+        record = self.record_of(case.api, case.id, entry.key)
         if not vf.same_params(vf.decode_params(record["params"]), case.params):
             raise vf.VectorError(
-                f"{where}: case {case.id!r} was exported with other arguments than the "
-                "catalogue's; re-export the vectors"
+                f"{self.directory(case.api).name}/{case.api}.json: case {case.id!r} was "
+                "exported with other arguments than the catalogue's; re-export the vectors"
             )
-        if entry.key not in record["results"]:
-            raise vf.VectorError(f"{where}: case {case.id!r} has no outcome for {entry.key}")
+        return record
+
+    def record_of(self, api: str, case_id: str, entry_key: str) -> dict:
+        """The stored record of a case id, with an outcome for the entry point."""
+        if self.document(api) is None:
+            raise vf.VectorError(self.missing_reason(api))
+        record = self._cases[api].get(case_id)
+        where = f"{self.directory(api).name}/{api}.json"
+        if record is None:
+            raise vf.VectorError(
+                f"{where} has no case {case_id!r}: the vectors predate it; re-export them "
+                "(python -m conformance vectors export, or tox -e vectors-tfXYZ)"
+            )
+        if entry_key not in record["results"]:
+            raise vf.VectorError(f"{where}: case {case_id!r} has no outcome for {entry_key}")
         return record
 
     def restrict(self, case: Case, entry: EntryPoint) -> Case:
@@ -211,3 +225,55 @@ class Vectors:
             f"# TensorFlow's stored outcome: conformance/vectors/{directory.name}/"
             f"{case.api}.json, case {case.id!r}, entry point {entry.key}"
         )
+
+
+class VectorOptimizers:
+    """The frozen optimizer trajectories of one TensorFlow version: the interface of
+    :class:`conformance.oracles.tensorflow_optimizers.TensorFlowOptimizers` (``entry_points``,
+    ``trajectory``), where a trajectory holds the stored updates only (``rows``)."""
+
+    def __init__(self, vectors: Vectors) -> None:
+        self.oracle = vectors
+
+    def entry_points(self, api: str):
+        from conformance.oracles.tensorflow_optimizers import OptimizerEntry
+
+        document = self.oracle.document(api)
+        if document is None:
+            return []
+        return [OptimizerEntry(e["key"], e["label"], e["flavor"])
+                for e in document["entry_points"]]
+
+    def missing_reason(self, api: str) -> str:
+        return self.oracle.missing_reason(api)
+
+    def stored_cases(self, api: str) -> list[OptimizerCase]:
+        document = self.oracle.document(api)
+        if document is None:
+            return []
+        return [vf.optimizer_case_from_record(api, r) for r in document["cases"]]
+
+    def trajectory(self, case: OptimizerCase, entry):
+        """TensorFlow's stored trajectory of the catalogue's ``case``: the parameters after
+        the stored updates (``rows``); :class:`VectorError` if the file holds another case."""
+        from conformance.oracles.tensorflow_optimizers import Trajectory
+
+        record = self.oracle.record_of(case.api, case.id, entry.key)
+        stored = vf.optimizer_case_from_record(case.api, record)
+        same = (vf.same_params(stored.params, case.params)
+                and vf.encode_learning_rate(stored.learning_rate)
+                == vf.encode_learning_rate(case.learning_rate)
+                and stored.gradients == case.gradients)
+        if not same:
+            raise vf.VectorError(
+                f"{self.oracle.directory(case.api).name}/{case.api}.json: case {case.id!r} was "
+                "exported with other arguments or gradients than the catalogue's; re-export"
+            )
+        result = record["results"][entry.key]
+        call = (f"# TensorFlow's stored trajectory: conformance/vectors/"
+                f"{self.oracle.tf_dir.name}/{case.api}.json, case {case.id!r}, {entry.key}")
+        if "error" in result:
+            return Trajectory(None, error=result["error"], message=result["message"], call=call)
+        params = np.stack([vf.decode_values(row, result["dtype"]) for row in result["params"]])
+        rows = np.asarray(record["updates"], dtype=np.int64)
+        return Trajectory(params, result["counter"], call=call, rows=rows)

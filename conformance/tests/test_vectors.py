@@ -14,16 +14,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conformance import optimizer_check
 from conformance.__main__ import main
-from conformance.cases import CASES, Case, apis, steps_of
+from conformance.cases import CASES, Case, apis, optimizer_apis, optimizer_cases, steps_of
 from conformance.check import plan
 from conformance.oracles.tensorflow import TFA_SCHEDULES
-from conformance.oracles.vectors import Vectors, shipped
+from conformance.oracles.vectors import VectorOptimizers, Vectors, shipped
 from conformance.vectors import format as vf
 
 TF_VERSIONS, TFA_SETS = shipped()
 SETS = [f"tf-{v}" for v in TF_VERSIONS] + TFA_SETS
 API = "schedules.ExponentialDecay"
+OPTIMIZER_API = "compat_v1.AdamOptimizer"
 
 
 def _files(name: str) -> list[Path]:
@@ -85,15 +87,26 @@ def test_stored_text_is_what_the_encoder_writes(name):
     for path in _files(name):
         document = json.loads(path.read_text(encoding="utf-8"), parse_float=str)
         for case in document["cases"]:
-            for paths in case["results"].values():
-                for record in paths.values():
-                    for item in record.get("values", []):
-                        if not isinstance(item, str) or item in ("nan", "inf", "-inf"):
-                            continue
-                        if record["dtype"] == "float32":
-                            assert vf.float32_text(float(item)) == item, (path.name, item)
-                        else:
-                            assert repr(float(item)) == item, (path.name, item)
+            for record, items in _stored_values(document, case):
+                for item in items:
+                    if not isinstance(item, str) or item in ("nan", "inf", "-inf"):
+                        continue
+                    if record["dtype"] == "float32":
+                        assert vf.float32_text(float(item)) == item, (path.name, item)
+                    else:
+                        assert repr(float(item)) == item, (path.name, item)
+
+
+def _stored_values(document: dict, case: dict):
+    """``(record, values)`` for every list of stored values of a case: a schedule's paths, or
+    an optimizer's parameter rows."""
+    for result in case["results"].values():
+        if document.get("kind") == "optimizer":
+            for row in result.get("params", []):
+                yield result, row
+        else:
+            for record in result.values():
+                yield record, record.get("values", [])
 
 
 # -- the step subset ---------------------------------------------------------------------------
@@ -158,7 +171,56 @@ def test_vectors_hold_every_catalogue_case(version):
             assert vf.same_params(stored[case.id].params, case.params), case.id
             assert np.array_equal(stored[case.id].steps, vf.stored_steps(case)), case.id
     tf_files = {p.stem for p in _files(f"tf-{version}")}
-    assert tf_files == {a for a in apis() if a.split(".", 1)[1] not in TFA_SCHEDULES}
+    schedules = {a for a in apis() if a.split(".", 1)[1] not in TFA_SCHEDULES}
+    assert tf_files == schedules | set(oracle.optimizer_apis())
+
+
+@pytest.mark.parametrize("version", TF_VERSIONS)
+def test_vectors_hold_every_optimizer_case(version):
+    """Every optimizer API TensorFlow has (the legacy Keras optimizers only where Keras 2 or
+    tf_keras is there), every case of the catalogue that applies to an entry point, with the
+    catalogue's arguments and gradients (whose sha256 the generator here reproduces)."""
+    optimizers = VectorOptimizers(Vectors(version))
+    held = optimizers.oracle.optimizer_apis()
+    assert set(held) >= set(optimizer_apis()) - {
+        "optimizers.legacy.Adam", "optimizers.legacy.RMSprop"
+    }, held
+    for api in held:
+        stored = {c.id: c for c in optimizers.stored_cases(api)}
+        expected = [c for c in optimizer_cases(api) if optimizer_check.plan(optimizers, [c])]
+        assert sorted(stored) == sorted(c.id for c in expected), api
+        for case in expected:
+            assert vf.same_params(stored[case.id].params, case.params), case.id
+            assert stored[case.id].gradients == case.gradients, case.id
+            for check in optimizer_check.plan(optimizers, [case]):
+                if check.dtype == "float32":
+                    trajectory = optimizers.trajectory(case, check.entry)
+                    assert trajectory.error or np.array_equal(
+                        trajectory.rows, vf.stored_updates(case.gradients.steps)
+                    ), case.id
+
+
+def test_stored_updates_follow_the_rule():
+    updates = vf.stored_updates(1000)
+    assert list(updates[: vf.FIRST_UPDATES]) == list(range(vf.FIRST_UPDATES))
+    assert len(updates) == vf.STORED_UPDATES and updates[-1] == 999
+    assert np.all(np.diff(updates) > 0)
+    assert list(vf.stored_updates(5)) == [0, 1, 2, 3, 4]
+
+
+def test_gradient_digest_is_over_the_documented_bytes():
+    """SCHEMA.md: sha256 of the little-endian float64 initial parameters, then the gradients
+    (sparse: int64 indices, then float64 values), derived here with hashlib directly."""
+    import hashlib
+
+    for case in (optimizer_cases("optimizers.Adam")[0],
+                 next(c for c in optimizer_cases() if "sparse" in c.tags)):
+        arrays = vf.gradient_arrays(case.gradients)
+        digest = hashlib.sha256(b"".join(
+            a.astype(a.dtype.newbyteorder("<")).tobytes() for a in arrays.values()
+        )).hexdigest()
+        assert vf.encode_gradients(case.gradients)["sha256"] == digest
+        assert list(arrays)[0] == "initial_params"
 
 
 # -- guarded files -----------------------------------------------------------------------------
@@ -209,21 +271,33 @@ def _break(document: dict, how: str) -> str:
     if how == "unsorted-steps":
         case["steps"][0], case["steps"][1] = case["steps"][1], case["steps"][0]
         return "strictly increasing"
+    if how == "optimizer-short-row":
+        first = next(iter(case["results"].values()))
+        first["params"][2].pop()
+        return "values (one per parameter)"
+    if how == "optimizer-missing-row":
+        first = next(iter(case["results"].values()))
+        first["params"].pop()
+        return "rows (one per update)"
+    if how == "optimizer-update-beyond":
+        case["updates"][-1] = case["gradients"]["steps"]
+        return "must increase strictly within the gradient steps"
     raise AssertionError(how)
 
 
 @pytest.mark.parametrize(
-    "how", ["missing-steps", "bad-value", "short-values", "schema-2", "unsorted-steps"]
+    "how", ["missing-steps", "bad-value", "short-values", "schema-2", "unsorted-steps",
+            "optimizer-short-row", "optimizer-missing-row", "optimizer-update-beyond"]
 )
 def test_a_schema_violation_is_a_clear_error(copied_set, capsys, how):
-    path = copied_set / f"{API}.json"
+    path = copied_set / f"{OPTIMIZER_API if how.startswith('optimizer') else API}.json"
     document = json.loads(path.read_text())
     problem = _break(document, how)
     path.write_text(json.dumps(document))
     vf.write_manifest(copied_set)  # the manifest agrees: the schema must catch it
     assert main(["vectors", "verify", "--root", str(copied_set.parent)]) == 2
     error = capsys.readouterr().err
-    assert f"{API}.json" in error and problem in error, error
+    assert f"{path.name}" in error and problem in error, error
 
 
 # -- check and compare against the vectors -----------------------------------------------------
@@ -239,9 +313,12 @@ def test_check_reference_against_vectors_exits_0(version, tmp_path):
     assert status == 0 and not failed, failed[:5]
     assert report["metadata"]["oracle"]["versions"]["golden vectors"] == f"tf-{version}"
     assert report["totals"]["passed"] > 0
-    # Every schedule API is checked (the tfa ones from the tfa set); the vectors hold no
-    # optimizer trajectories yet, which the report says.
-    assert not set(report["unavailable"]) & set(apis()), report["unavailable"]
+    # Every API is checked (the tfa ones from the tfa set), but the legacy Keras optimizers
+    # where neither Keras 2 nor tf_keras was there to export them.
+    legacy = {"optimizers.legacy.Adam", "optimizers.legacy.RMSprop"}
+    assert set(report["unavailable"]) <= legacy, report["unavailable"]
+    checked = {row["api"] for row in report["rows"]}
+    assert checked >= set(apis()) | set(optimizer_apis()) - legacy
 
 
 def test_wrong_target_fails_against_vectors(capsys):

@@ -4,7 +4,8 @@ through the same plan and run as the live checks (conformance.check), with no Te
 
 The float32 vector-path checks are not applicable there (the vectors hold no TensorFlow
 kernels to plug into the reference); the scalar path and the float64 mode are checked on the
-stored steps. Without ``--against vectors`` these tests are skipped with that reason
+stored steps. Optimizer trajectories run every update and are compared at the stored ones.
+Without ``--against vectors`` these tests are skipped with that reason
 (``test_vectors.py`` checks the shipped vectors in every run).
 """
 
@@ -12,8 +13,8 @@ from __future__ import annotations
 
 import pytest
 
-from conformance import targets
-from conformance.cases import CASES, apis
+from conformance import optimizer_check, targets
+from conformance.cases import CASES, OPTIMIZER_CASES, apis
 from conformance.check import NotApplicable, plan, run
 
 _ORACLES: dict = {}
@@ -28,11 +29,21 @@ def _oracle(config):
     return _ORACLES[version]
 
 
+def _optimizers(config):
+    from conformance.oracles.vectors import VectorOptimizers
+
+    return VectorOptimizers(_oracle(config))
+
+
 def pytest_generate_tests(metafunc) -> None:
     wanted = metafunc.config.getoption("against") == "vectors"
     if "check" in metafunc.fixturenames:
         checks = plan(_oracle(metafunc.config), CASES) if wanted else []
         metafunc.parametrize("check", checks or [None], ids=[c.id for c in checks] or ["off"])
+    if "optimizer" in metafunc.fixturenames:
+        oracle = _optimizers(metafunc.config) if wanted else None
+        checks = optimizer_check.plan(oracle, OPTIMIZER_CASES) if wanted else []
+        metafunc.parametrize("optimizer", checks or [None], ids=[c.id for c in checks] or ["off"])
     if "api" in metafunc.fixturenames:
         metafunc.parametrize("api", apis() if wanted else [None], ids=apis() if wanted else ["off"])
 
@@ -60,3 +71,17 @@ def test_target_matches_vectors(check, request, target):
         pytest.skip(str(reason))
     if not verdict.passed:
         pytest.fail(verdict.explain(), pytrace=False)
+
+
+def test_target_optimizer_matches_vectors(optimizer, request, target):
+    _requested(request.config)
+    package, name = target
+    if targets.lookup(package, optimizer.case.api) is None:
+        pytest.skip(f"not implemented: {name} has no {optimizer.case.api}")
+    try:
+        verdict = optimizer_check.run(optimizer, _optimizers(request.config), package, name)
+    except NotApplicable as reason:
+        pytest.skip(str(reason))
+    if not verdict.passed:
+        pytest.fail(f"{optimizer.id}: {verdict.message}", pytrace=False)
+

@@ -134,14 +134,14 @@ def _write(text: str, output: str | None) -> None:
 
 
 def export(options: argparse.Namespace) -> int:
-    from conformance.cases import apis
+    from conformance.cases import apis, optimizer_apis
     from conformance.oracles.tensorflow import tensorflow
     from conformance.vectors.export import export as write
 
     oracle = tensorflow()
     if oracle is None:
         raise vf.VectorError("vectors export needs TensorFlow, which is not installed here")
-    known = apis()
+    known = [*apis(), *optimizer_apis()]
     selected = None
     if options.api:
         selected = [a for a in known if any(n in (a, a.split(".", 1)[1]) for n in options.api)]

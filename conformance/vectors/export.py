@@ -1,9 +1,12 @@
 """``python -m conformance vectors export``: the golden vectors of the installed TensorFlow.
 
 One file per API of the catalogue that this TensorFlow has, under ``tf-<version>/`` (and the
-tensorflow-addons schedules under ``tfa-<version>-tf-<tf version>/``), each with the stored
-steps of every case (:func:`conformance.vectors.format.stored_steps`) and TensorFlow's outcome
-on both evaluation paths of every entry point, plus a ``MANIFEST.json`` per directory.
+tensorflow-addons schedules under ``tfa-<version>-tf-<tf version>/``), plus a ``MANIFEST.json``
+per directory. A schedule's file holds the stored steps of every case
+(:func:`conformance.vectors.format.stored_steps`) and TensorFlow's outcome on both evaluation
+paths of every entry point; an optimizer's file (``"kind": "optimizer"``) holds every case's
+gradient generator and TensorFlow's parameters after the stored updates
+(:func:`conformance.vectors.format.stored_updates`) on every entry point.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from pathlib import Path
 import numpy as np
 
 import conformance
-from conformance.cases import Case, apis, cases
+from conformance import optimizer_check
+from conformance.cases import Case, OptimizerCase, apis, cases, optimizer_apis, optimizer_cases
 from conformance.check import plan
 from conformance.oracles.tensorflow import TFA_SCHEDULES, TensorFlow
 from conformance.vectors import format as vf
@@ -44,6 +48,22 @@ INVARIANTS = [
     "An error is TensorFlow's exception class name and the phase it was raised in: construct "
     "(building the schedule, or calling a compat.v1 function) or call (evaluating it).",
     "TensorFlow flushes float32 subnormal results to zero.",
+]
+
+
+OPTIMIZER_INVARIANTS = [
+    "A case is an optimizer (TensorFlow's hyperparameters), a learning rate (a float, or a "
+    "schedule / TF1 decay function driven by the step counter) and a seeded gradient sequence: "
+    "gradients holds the generator's arguments (conformance.cases.Gradients / SparseGradients) "
+    "and the sha256 of what it generates; python -m conformance vectors cases writes the numbers.",
+    "TensorFlow is fed the initial parameters and the gradients rounded to float32. Keras "
+    "optimizers: apply_gradients in one tf.function loop; compat_v1: minimize(sum(var * g), "
+    "global_step=gs) in a Session, so that the gradient is exactly g. Grappler off.",
+    "updates are 0-based steps: params[k] holds every variable (flattened, concatenated) after "
+    "update number updates[k] + 1. A target runs every update; only these rows are stored.",
+    "counter is optimizer.iterations (Keras) or global_step (compat_v1) after the last update.",
+    "float32 values are the shortest decimals that read back as the same float32; nan and inf "
+    "are strings. An error is TensorFlow's exception class name and its message's first line.",
 ]
 
 
@@ -141,6 +161,55 @@ def api_document(
     return document
 
 
+def optimizer_document(
+    optimizers, api: str, output: Path, progress: Callable[[str], None]
+) -> dict | None:
+    """The optimizer vector file of one API, or None where this TensorFlow lacks it."""
+    entries = optimizers.entry_points(api)
+    if not entries:
+        return None
+    document = {"kind": "optimizer", **header(optimizers.oracle, api, output)}
+    document["invariants"] = OPTIMIZER_INVARIANTS
+    document["entry_points"] = [
+        {"key": e.key, "label": e.label, "flavor": e.flavor} for e in entries
+    ]
+    records = []
+    for case in optimizer_cases(api):
+        applicable = list(dict.fromkeys(
+            check.entry for check in optimizer_check.plan(optimizers, [case])
+        ))
+        if applicable:
+            progress(case.id)
+            records.append(optimizer_case_record(case, optimizers, applicable))
+    document["cases"] = records
+    return document
+
+
+def optimizer_case_record(case: OptimizerCase, optimizers, entries: Sequence) -> dict:
+    updates = vf.stored_updates(case.gradients.steps)
+    record = {
+        "id": case.id,
+        "api": case.api,
+        "params": vf.encode_params(case.params),
+        "learning_rate": vf.encode_learning_rate(case.learning_rate),
+        "gradients": vf.encode_gradients(case.gradients),
+        "tags": sorted(case.tags),
+        "flavors": sorted(case.flavors) if case.flavors is not None else None,
+        "entries": sorted(case.entries) if case.entries is not None else None,
+        "float64": case.float64,
+    }
+    if case.why:
+        record["why"] = case.why
+    record["updates"] = vf.encode_values(updates)
+    record["results"] = {}
+    for entry in entries:
+        run = optimizers.trajectory(case, entry)
+        record["results"][entry.key] = vf.encode_trajectory(
+            run.params, run.counter, run.error, run.message, updates
+        )
+    return record
+
+
 def export(
     oracle: TensorFlow,
     output: Path,
@@ -152,21 +221,32 @@ def export(
     Every file is checked against the schema after it is written; each directory's manifest is
     rewritten over all of its files.
     """
+    from conformance.oracles.tensorflow_optimizers import TensorFlowOptimizers
+
     tf_name, tfa_name = vector_directories(oracle)
     written: dict[Path, None] = {}
-    for api in selected or apis():
+    for api in selected or [*apis(), *optimizer_apis()]:
+        if api in optimizer_apis():
+            document = optimizer_document(TensorFlowOptimizers(oracle), api, output, progress)
+            if document is not None:
+                written[_write(document, Path(output) / tf_name, api)] = None
+            continue
         directory = tfa_name if api.split(".", 1)[1] in TFA_SCHEDULES else tf_name
         if directory is None:
             continue
         document = api_document(oracle, api, output, progress)
         if document is None:
             continue
-        target = Path(output) / directory
-        target.mkdir(parents=True, exist_ok=True)
-        path = target / f"{api}.json"
-        path.write_text(vf.dumps(document), encoding="utf-8")
-        vf.read_vector_file(path)
-        written[target] = None
+        written[_write(document, Path(output) / directory, api)] = None
     for directory in written:
         vf.write_manifest(directory)
     return list(written)
+
+
+def _write(document: dict, directory: Path, api: str) -> Path:
+    """Write one API's file into ``directory`` and read it back through the schema check."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{api}.json"
+    path.write_text(vf.dumps(document), encoding="utf-8")
+    vf.read_vector_file(path)
+    return directory

@@ -21,7 +21,14 @@ from typing import Any
 
 import numpy as np
 
-from conformance.cases import Case, Expr
+from conformance.cases import (
+    Case,
+    Expr,
+    Gradients,
+    LearningRateSpec,
+    OptimizerCase,
+    SparseGradients,
+)
 from conformance.outcome import Outcome
 
 #: The version of the vector-file and results-file schemas (``"schema"`` in every file).
@@ -76,6 +83,24 @@ def stored_steps(case: Case) -> np.ndarray:
         rest = np.flatnonzero(~keep)
         keep[rest[_even(len(rest), min(room, len(rest)))]] = True
     return steps[keep]
+
+
+#: The first updates an optimizer file stores (where bias corrections change fastest).
+FIRST_UPDATES = 8
+#: Updates an optimizer file stores in all (the first ones, then an even sample to the last).
+STORED_UPDATES = 24
+
+
+def stored_updates(steps: int) -> np.ndarray:
+    """The updates an optimizer vector file stores the parameters after: 0-based steps, the
+    first :data:`FIRST_UPDATES`, then an even sample up to the last (:data:`STORED_UPDATES` in
+    all). A target still runs every update; an error in its state carries forward, so a wrong
+    update shows in the stored rows after it."""
+    first = np.arange(min(FIRST_UPDATES, steps))
+    rest = np.arange(len(first), steps)
+    if len(rest) > STORED_UPDATES - len(first):
+        rest = rest[_even(len(rest), STORED_UPDATES - len(first))]
+    return np.concatenate([first, rest]).astype(np.int64)
 
 
 def _even(n: int, size: int) -> np.ndarray:
@@ -221,6 +246,103 @@ def same_params(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     )
 
 
+# -- optimizer cases -----------------------------------------------------------------------------
+
+
+def encode_learning_rate(learning_rate: float | LearningRateSpec) -> Any:
+    """A float, or ``{"schedule": api, "params": {...}}`` for a schedule or TF1 decay function."""
+    if isinstance(learning_rate, LearningRateSpec):
+        return {"schedule": learning_rate.api, "params": encode_params(learning_rate.params)}
+    return learning_rate
+
+
+def decode_learning_rate(value: Any) -> float | LearningRateSpec:
+    if isinstance(value, dict):
+        return LearningRateSpec(value["schedule"], decode_params(value["params"]))
+    return value
+
+
+def encode_gradients(gradients: Gradients | SparseGradients) -> dict:
+    """The generator's arguments (``kind`` ``dense`` or ``sparse``) and the sha256 of what it
+    generates (:func:`gradient_digest`): the numbers themselves are in ``vectors cases``."""
+    if isinstance(gradients, SparseGradients):
+        record: dict[str, Any] = {
+            "kind": "sparse", "seed": gradients.seed, "steps": gradients.steps,
+            "rows": gradients.rows, "width": gradients.width, "per_step": gradients.per_step,
+        }
+    else:
+        record = {
+            "kind": "dense", "seed": gradients.seed, "steps": gradients.steps,
+            "shapes": list(gradients.shapes), "regimes": list(gradients.regimes),
+        }
+    record["sha256"] = gradient_digest(gradients)
+    return record
+
+
+def decode_gradients(record: Mapping) -> Gradients | SparseGradients:
+    if record["kind"] == "sparse":
+        return SparseGradients(seed=record["seed"], steps=record["steps"], rows=record["rows"],
+                               width=record["width"], per_step=record["per_step"])
+    return Gradients(seed=record["seed"], steps=record["steps"], shapes=tuple(record["shapes"]),
+                     regimes=tuple(record["regimes"]))
+
+
+def gradient_arrays(gradients: Gradients | SparseGradients) -> dict[str, np.ndarray]:
+    """What a trajectory is fed, as arrays: ``initial_params`` (every variable flattened and
+    concatenated, float64 holding float32 numbers) and ``gradients`` (``(steps, width)``
+    float64), or for sparse gradients ``indices`` (``(steps, per_step)`` int64) and ``values``
+    (``(steps, per_step, width)`` float64). TensorFlow is fed them rounded to float32."""
+    initial = np.concatenate([p.ravel() for p in gradients.initial_params()])
+    if isinstance(gradients, SparseGradients):
+        indices, values = gradients.sequence()
+        return {"initial_params": initial, "indices": indices, "values": values}
+    return {"initial_params": initial, "gradients": gradients.columns()}
+
+
+def gradient_digest(gradients: Gradients | SparseGradients) -> str:
+    """sha256 over the little-endian bytes of :func:`gradient_arrays`, in that order (float64,
+    int64): proves that a reader generated the numbers TensorFlow was fed."""
+    digest = hashlib.sha256()
+    for array in gradient_arrays(gradients).values():
+        digest.update(np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<")).tobytes())
+    return digest.hexdigest()
+
+
+def optimizer_case_from_record(api: str, record: Mapping) -> OptimizerCase:
+    """The :class:`OptimizerCase` a stored optimizer case describes; :class:`VectorError` if its
+    gradients are not what this catalogue's generator makes (the digest differs)."""
+    gradients = decode_gradients(record["gradients"])
+    if gradient_digest(gradients) != record["gradients"]["sha256"]:
+        raise VectorError(
+            f"optimizer case {record['id']!r}: the gradient generator here does not reproduce "
+            "the gradients TensorFlow was fed (sha256 differs)"
+        )
+    flavors, entries = record.get("flavors"), record.get("entries")
+    return OptimizerCase(
+        id=record["id"],
+        api=api,
+        params=decode_params(record["params"]),
+        learning_rate=decode_learning_rate(record["learning_rate"]),
+        gradients=gradients,
+        tags=frozenset(record["tags"]),
+        flavors=frozenset(flavors) if flavors is not None else None,
+        entries=frozenset(entries) if entries is not None else None,
+        float64=record["float64"],
+        why=record.get("why", ""),
+    )
+
+
+def encode_trajectory(params: np.ndarray | None, counter: int | None, error: str | None,
+                      message: str, updates: np.ndarray) -> dict:
+    """TensorFlow's trajectory at the stored updates: ``params`` (one row per stored update,
+    float32 values) and ``counter``; or the exception class and message."""
+    if error is not None:
+        return {"error": error, "message": _first_line(message)}
+    rows = np.asarray(params, dtype=np.float32)[updates]
+    return {"dtype": "float32", "params": [encode_values(row) for row in rows],
+            "counter": counter}
+
+
 # -- writing -------------------------------------------------------------------------------------
 
 
@@ -317,9 +439,10 @@ class _Schema:
             ):
                 self.fail(f"{where}.{key}", f"must be {_kind_name(kind)}")
 
-    def values(self, items: Any, where: str, dtype: str, count: int) -> None:
+    def values(self, items: Any, where: str, dtype: str, count: int,
+               each: str = "step") -> None:
         if not isinstance(items, list) or len(items) != count:
-            self.fail(where, f"must be a list of {count} values (one per step)")
+            self.fail(where, f"must be a list of {count} values (one per {each})")
         for i, item in enumerate(items):
             ok = item is None or (isinstance(item, (int, float)) and not isinstance(item, bool))
             ok = ok or (dtype.startswith("float") and item in ("nan", "inf", "-inf"))
@@ -427,10 +550,75 @@ def check_vector_file(document: Any, path: Path | str) -> None:
             schema.fail(f"{where}.params", str(error))
 
 
+def check_optimizer_file(document: Any, path: Path | str) -> None:
+    """Raise :class:`VectorError` unless ``document`` is a schema-1 optimizer vector file."""
+    schema = _Schema(path)
+    schema.require(document, "$", {
+        "schema": int, "kind": str, "api": str, "generator": dict, "versions": dict,
+        "platform": str, "date": str, "invariants": list, "entry_points": list, "cases": list,
+    })
+    if document["schema"] != SCHEMA:
+        schema.fail("$.schema", f"is {document['schema']}; this lr-conformance reads {SCHEMA}")
+    keys = []
+    for i, entry in enumerate(document["entry_points"]):
+        schema.require(entry, f"$.entry_points[{i}]", {"key": str, "label": str, "flavor": str})
+        keys.append(entry["key"])
+    ids = set()
+    for i, case in enumerate(document["cases"]):
+        where = f"$.cases[{i}]"
+        schema.require(case, where, {
+            "id": str, "params": dict, "gradients": dict, "tags": list, "float64": bool,
+            "updates": list, "results": dict,
+        })
+        if "learning_rate" not in case:
+            schema.fail(where, "missing key 'learning_rate'")
+        if case["id"] in ids:
+            schema.fail(f"{where}.id", f"duplicate case id {case['id']!r}")
+        ids.add(case["id"])
+        gradients = case["gradients"]
+        schema.require(gradients, f"{where}.gradients", {"kind": str, "seed": int, "steps": int,
+                                                         "sha256": str})
+        if gradients["kind"] not in ("dense", "sparse"):
+            schema.fail(f"{where}.gradients.kind", "must be 'dense' or 'sparse'")
+        try:
+            width = sum(decode_gradients(gradients).shapes)
+        except (KeyError, TypeError, ValueError) as error:
+            schema.fail(f"{where}.gradients", f"cannot be read back: {error!r}")
+        updates = case["updates"]
+        if not updates or not all(isinstance(u, int) and not isinstance(u, bool)
+                                  for u in updates):
+            schema.fail(f"{where}.updates", "must be a non-empty list of integers")
+        if any(b <= a for a, b in zip(updates, updates[1:])) or not (
+            0 <= updates[0] and updates[-1] < gradients["steps"]
+        ):
+            schema.fail(f"{where}.updates", "must increase strictly within the gradient steps")
+        for key, record in case["results"].items():
+            at = f"{where}.results.{key}"
+            if key not in keys:
+                schema.fail(f"{where}.results", f"entry point {key!r} is not in $.entry_points")
+            if isinstance(record, dict) and "error" in record:
+                schema.require(record, at, {"error": str, "message": str})
+                continue
+            schema.require(record, at, {"dtype": str, "params": list, "counter": int})
+            if len(record["params"]) != len(updates):
+                schema.fail(f"{at}.params", f"must hold {len(updates)} rows (one per update)")
+            for j, row in enumerate(record["params"]):
+                schema.values(row, f"{at}.params[{j}]", record["dtype"], width, "parameter")
+        try:
+            decode_params(case["params"])
+            decode_learning_rate(case["learning_rate"])
+        except (KeyError, VectorError, TypeError, ValueError) as error:
+            schema.fail(where, f"cannot be read back: {error!r}")
+
+
 def read_vector_file(path: Path) -> dict:
-    """A vector file, checked against the schema."""
+    """A vector file (a schedule's, or an optimizer's: ``"kind": "optimizer"``), checked
+    against the schema."""
     document = load_json(path)
-    check_vector_file(document, path)
+    if isinstance(document, dict) and document.get("kind") == "optimizer":
+        check_optimizer_file(document, path)
+    else:
+        check_vector_file(document, path)
     return document
 
 
