@@ -114,11 +114,7 @@ def run(
         )
     reproducer = [reference_source(package_name, case, entry.flavor, dtype), tensorflow.call]
     if not different:
-        judged = compare_trajectories(
-            case, target, tensorflow, dtype=dtype, where=check.where, reproducer=reproducer
-        )
-        stored = _at_rows(target, tensorflow.rows)
-        return _verdict(judged, stored, tensorflow.params, tensorflow.params, dtype)
+        return compare_with_tensorflow(check, target, tensorflow, reproducer)
     # The variant's exact formula is the oracle; TensorFlow's trajectory only measures it.
     exact = variants.variant_trajectory(reference, case, entry.flavor, different)
     oracle_run = ReferenceRun(exact, tensorflow.counter)
@@ -141,6 +137,23 @@ def run(
         else f"does not conform to {statement}: {verdict.message}"
     )
     return verdict
+
+
+def compare_with_tensorflow(
+    check: OptimizerCheck,
+    target: ReferenceRun,
+    tensorflow,
+    reproducer: list[str],
+    exact: np.ndarray | None = None,
+) -> OptimizerVerdict:
+    """The verdict on a target's trajectory (every update, or only TensorFlow's stored rows,
+    with ``exact`` for the float64 bound: see :func:`conformance.trajectory.
+    compare_trajectories`) against TensorFlow's."""
+    judged = compare_trajectories(check.case, target, tensorflow, dtype=check.dtype,
+                                  where=check.where, reproducer=reproducer, exact=exact)
+    complete = target.params is not None and target.params.shape[0] == check.case.gradients.steps
+    stored = _at_rows(target, tensorflow.rows) if complete else target
+    return _verdict(judged, stored, tensorflow.params, tensorflow.params, check.dtype)
 
 
 def _trajectory(package: ModuleType, case: OptimizerCase, flavor: str, dtype: str) -> ReferenceRun:

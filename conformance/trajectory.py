@@ -117,17 +117,32 @@ def reference_optimizer(package: ModuleType, case: OptimizerCase, flavor: str, d
 
 
 def reference_source(package_name: str, case: OptimizerCase, flavor: str, dtype: str) -> str:
-    shown = ", ".join(f"{k}={v!r}" for k, v in case.params.items())
+    """The target's optimizer call as Python source, for reproducers."""
     lr = case.learning_rate
-    if flavor == "compat_v1":
-        where = f"{package_name}.compat_v1.{case.family}({lr}, {shown}, dtype={dtype!r})"
-    elif flavor == "legacy":
-        where = (f"{package_name}.optimizers.legacy.{case.family}(learning_rate={lr}, {shown}, "
-                 f"dtype={dtype!r})")
+    if isinstance(lr, LearningRateSpec):
+        module, name = lr.api.split(".", 1)
+        shown = ", ".join(f"{k}={v!r}" for k, v in lr.params.items())
+        if module == "compat_v1":
+            lr = (f"lambda step: {package_name}.compat_v1.{name}(global_step=step, {shown}, "
+                  f"dtype={dtype!r})")
+        else:
+            schedule_flavor = "keras2" if flavor == "legacy" else flavor
+            lr = (f"{package_name}.schedules.{name}({shown}, dtype={dtype!r}, "
+                  f"flavor={schedule_flavor!r})")
     else:
-        where = (f"{package_name}.optimizers.{case.family}(learning_rate={lr}, {shown}, "
-                 f"dtype={dtype!r}, flavor={flavor!r})")
-    return f"{where}: init(params), then step(g[t], params, state) for t < {case.gradients.steps}"
+        lr = repr(lr)
+    arguments = [f"{k}={v!r}" for k, v in case.params.items()] + [f"dtype={dtype!r}"]
+    if flavor == "compat_v1":
+        where = f"{package_name}.compat_v1.{case.family}({', '.join([lr, *arguments])})"
+    elif flavor == "legacy":
+        where = (f"{package_name}.optimizers.legacy.{case.family}"
+                 f"({', '.join([f'learning_rate={lr}', *arguments])})")
+    else:
+        arguments.append(f"flavor={flavor!r}")
+        where = (f"{package_name}.optimizers.{case.family}"
+                 f"({', '.join([f'learning_rate={lr}', *arguments])})")
+    return (f"{where}: init(g.initial_params()), then step(g[t], params, state) for t < "
+            f"{case.gradients.steps}, g = conformance.cases.{case.gradients!r}")
 
 
 @dataclass
@@ -201,9 +216,12 @@ class TrajectoryVerdict:
 
 
 def compare_trajectories(case: OptimizerCase, reference: ReferenceRun, tensorflow, *,
-                         dtype: str, where: str, reproducer: list[str]) -> TrajectoryVerdict:
-    """``reference`` (any target's run: every update) against ``tensorflow``, whose
-    ``rows`` (if not None) names the updates its parameters are stored for."""
+                         dtype: str, where: str, reproducer: list[str],
+                         exact: np.ndarray | None = None) -> TrajectoryVerdict:
+    """``reference`` (any target's run) against ``tensorflow``, whose ``rows`` (if not None)
+    names the updates its parameters are stored for. The target's run holds every update, or
+    (a port's results file) only TensorFlow's stored rows: then the float64 bound, which grows
+    with every update, is taken from ``exact``, the reference's float64 trajectory."""
     verdict = TrajectoryVerdict(False, dtype, where, case, reproducer=reproducer,
                                 bound=FLOAT32_RELATIVE)
     if reference.error or tensorflow.error:
@@ -211,10 +229,13 @@ def compare_trajectories(case: OptimizerCase, reference: ReferenceRun, tensorflo
         verdict.detail = (f"target raised {reference.error}: {reference.message}; "
                           f"TensorFlow raised {tensorflow.error}: {tensorflow.message}")
         return verdict
-    every = np.arange(reference.params.shape[0])
+    every = np.arange(case.gradients.steps)
     rows = every if getattr(tensorflow, "rows", None) is None else tensorflow.rows
-    full = reference.params
-    ours, theirs = full[rows], tensorflow.params.astype(np.float64)
+    if reference.params.shape[0] == len(every):
+        full, ours = reference.params, reference.params[rows]
+    else:
+        full, ours = exact, reference.params
+    theirs = tensorflow.params.astype(np.float64)
     initial = np.concatenate([p.ravel() for p in case.gradients.initial_params()])
     scale = _scale(theirs, initial)
     both_nan = np.isnan(ours) & np.isnan(theirs)

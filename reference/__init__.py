@@ -6,4 +6,4 @@ cyclical schedules), ``reference.compat_v1`` mirrors ``tf.compat.v1.train``. Eve
 This package needs numpy only and never imports TensorFlow.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -342,6 +342,64 @@ def test_cases_command_lists_the_stored_cases(tmp_path):
     assert all(c["steps"] == s.steps.tolist() for c, s in zip(listed["cases"], stored))
 
 
+def test_cases_command_lists_an_optimizers_numbers(tmp_path):
+    """An optimizer case comes with the numbers a port feeds its optimizer: they are the
+    generator's, whose sha256 the vector file holds (derived again here with hashlib)."""
+    import hashlib
+
+    output = tmp_path / "cases.json"
+    assert main(["vectors", "cases", "--api", OPTIMIZER_API, "--output", str(output)]) == 0
+    listed = json.loads(output.read_text())["cases"]
+    stored = json.loads((vf.ROOT / f"tf-{TF_VERSIONS[-1]}" / f"{OPTIMIZER_API}.json")
+                        .read_text())["cases"]
+    assert [c["case"] for c in listed] == [c["id"] for c in stored]
+    for item, record in zip(listed, stored):
+        assert item["kind"] == "optimizer" and item["updates"] == record["updates"]
+        initial = np.asarray(item["initial_params"], dtype="<f8")
+        gradients = np.asarray(item["gradients"], dtype="<f8")
+        assert gradients.shape == (record["gradients"]["steps"], sum(item["shapes"]))
+        digest = hashlib.sha256(initial.tobytes() + gradients.tobytes()).hexdigest()
+        assert digest == record["gradients"]["sha256"], item["case"]
+
+
+OPTIMIZER_RESULT_APIS = ("compat_v1.AdamOptimizer", "optimizers.RMSprop")
+
+
+@pytest.fixture(scope="module")
+def optimizer_results(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("results") / "optimizer-results.json"
+    assert main(["vectors", "results", "--target", "reference", "--api",
+                 *OPTIMIZER_RESULT_APIS, "--output", str(path)]) == 0
+    return path
+
+
+def test_compare_reference_optimizer_results_exits_0(optimizer_results, tmp_path):
+    report_path = tmp_path / "compare.json"
+    assert main(["compare", "--results", str(optimizer_results), "--report", "json",
+                 "--output", str(report_path)]) == 0
+    compared = json.loads(report_path.read_text())
+    assert {row["api"] for row in compared["rows"]} == set(OPTIMIZER_RESULT_APIS)
+    assert compared["totals"]["passed"] > 0 and compared["totals"]["failed"] == 0
+
+
+def test_compare_a_tampered_trajectory_exits_1_naming_api_and_update(optimizer_results,
+                                                                     tmp_path, capsys):
+    document = json.loads(optimizer_results.read_text())
+    entry = next(r for r in document["results"]
+                 if r["case"].startswith("compat_v1.AdamOptimizer/") and r["dtype"] == "float32"
+                 and "params" in r)
+    updates = vf.stored_updates(1000)
+    row = int(np.flatnonzero(updates > 100)[0])
+    entry["params"][row][0] = float(np.nextafter(np.float32(entry["params"][row][0]),
+                                                 np.float32(9)))
+    tampered = tmp_path / "tampered.json"
+    tampered.write_text(json.dumps(document))
+    assert main(["compare", "--results", str(tampered)]) == 1
+    out = capsys.readouterr().out
+    assert "FAILED compat_v1.AdamOptimizer" in out
+    assert f"first divergence after update {updates[row] + 1} (step {updates[row]})" in out
+
+
 @pytest.fixture(scope="module")
 def reference_results(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("results") / "results.json"

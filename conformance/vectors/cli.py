@@ -110,7 +110,7 @@ def run(options: argparse.Namespace) -> int:
 
 def _select(oracle, names) -> list[str]:
     """APIs of the vector set; a name may leave out its module (``CosineDecay``)."""
-    known = oracle.apis()
+    known = [*oracle.apis(), *oracle.optimizer_apis()]
     if not names:
         return known
     chosen = []

@@ -74,17 +74,26 @@ def vector_directories(oracle: TensorFlow) -> tuple[str, str | None]:
     return f"tf-{tf_version}", tfa
 
 
+#: Changes here do not make a checkout dirty for the vectors' header: they are the vectors
+#: being written (a re-export rewrites every set, one after the other).
+_VECTOR_DATA = (":(top,exclude,glob)conformance/vectors/tf-*/**",
+                ":(top,exclude,glob)conformance/vectors/tfa-*/**")
+
+
 def git_state(directory: Path) -> tuple[str | None, bool | None]:
-    """The commit of the checkout ``directory`` is in, and whether it has local changes (the
-    vectors are written into a checkout by an installed package, so ask the checkout)."""
+    """The commit of the checkout ``directory`` is in, and whether it has local changes other
+    than vector data (the vectors are written into a checkout by an installed package, so ask
+    the checkout)."""
     directory = Path(directory)
     while not directory.is_dir():
         directory = directory.parent
     try:
         head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=directory,
                               capture_output=True, text=True, timeout=10)
-        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                                cwd=directory, capture_output=True, text=True, timeout=10)
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", *_VECTOR_DATA],
+            cwd=directory, capture_output=True, text=True, timeout=10,
+        )
     except (OSError, subprocess.SubprocessError):
         return None, None
     if head.returncode != 0:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -190,8 +191,10 @@ def decode_outcome(record: Mapping) -> Outcome:
 
 
 def _first_line(message: str) -> str:
+    """A message's first line, without the memory addresses Python prints in object reprs
+    (``<function <lambda> at 0x7f...>``), which would change the file at every export."""
     lines = message.strip().splitlines()
-    return lines[0][:300] if lines else ""
+    return re.sub(r" at 0x[0-9a-f]+>", ">", lines[0])[:300] if lines else ""
 
 
 # -- parameters ----------------------------------------------------------------------------------

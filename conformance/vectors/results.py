@@ -9,6 +9,13 @@ in the vector set, on every entry point its results cover (a result names an ``e
 a ``flavor``, or neither: then it stands for every entry point of the case), in every dtype its
 results use for that API, on the scalar path; the vector path only where a result says it
 computed it. A case the port left out is an error of that check, not a silent pass.
+
+An optimizer case's result is the port's parameters after each of the stored updates
+(``params``, one row per entry of the case's ``updates``) and its step counter at the end; it
+is judged as ``check`` judges a trajectory (:mod:`conformance.optimizer_check`), the float64
+bound taken from the reference's exact trajectory. The float32 mode of a case TensorFlow
+computes with SIMD kernels (tag ``vector``) is not asked for, as ``check`` does not ask a
+third-party target.
 """
 
 from __future__ import annotations
@@ -21,13 +28,15 @@ from typing import Any
 
 import numpy as np
 
-from conformance import targets
-from conformance.cases import Case
+import reference
+from conformance import optimizer_check, targets
+from conformance.cases import Case, OptimizerCase, SparseGradients
 from conformance.check import Check
 from conformance.compare import Verdict, compare
 from conformance.oracles.tensorflow import EntryPoint
-from conformance.oracles.vectors import Vectors
+from conformance.oracles.vectors import VectorOptimizers, Vectors
 from conformance.outcome import Outcome
+from conformance.trajectory import ReferenceRun, reference_trajectory
 from conformance.vectors import format as vf
 
 DTYPES = ("float32", "float64")
@@ -43,8 +52,10 @@ class PortResult:
     path: str
     entry_point: str | None
     flavor: str | None
-    outcome: Outcome
+    outcome: Outcome | None
     steps: np.ndarray | None
+    #: An optimizer case's result: the parameters after the stored updates, and the counter.
+    trajectory: ReferenceRun | None = None
 
     def covers(self, entry: EntryPoint) -> bool:
         if self.entry_point is not None:
@@ -78,6 +89,9 @@ def check_results_file(document: Any, path: Path | str) -> list[PortResult]:
             if not isinstance(item.get(key), (str, type(None))):
                 schema.fail(f"{where}.{key}", "must be a string")
         steps = item.get("steps")
+        if "params" in item:
+            found.append(_optimizer_result(schema, item, i, where))
+            continue
         if "error" in item:
             schema.require(item, where, {"error": str, "phase": str})
             if item["phase"] not in vf.PHASES:
@@ -116,6 +130,26 @@ def check_results_file(document: Any, path: Path | str) -> list[PortResult]:
     return found
 
 
+def _optimizer_result(schema, item: Mapping, index: int, where: str) -> PortResult:
+    """A trajectory result: ``params`` rows (one per stored update, equal lengths) and
+    ``counter``."""
+    rows = item["params"]
+    if not isinstance(rows, list) or not rows or not all(isinstance(r, list) for r in rows):
+        schema.fail(f"{where}.params", "must be a non-empty list of rows (one per update)")
+    value_dtype = item.get("value_dtype", item["dtype"])
+    for j, row in enumerate(rows):
+        schema.values(row, f"{where}.params[{j}]", value_dtype, len(rows[0]), "parameter")
+    counter = item.get("counter")
+    if not isinstance(counter, (int, type(None))) or isinstance(counter, bool):
+        schema.fail(f"{where}.counter", "must be an integer")
+    params = np.stack([vf.decode_values(row, value_dtype) for row in rows]).astype(np.float64)
+    return PortResult(
+        index=index, case=item["case"], dtype=item["dtype"], path="scalar",
+        entry_point=item.get("entry_point"), flavor=item.get("flavor"), outcome=None,
+        steps=None, trajectory=ReferenceRun(params, counter),
+    )
+
+
 def read_results(path: Path | str) -> tuple[dict, list[PortResult]]:
     document = vf.load_json(Path(path))
     return document, check_results_file(document, path)
@@ -137,9 +171,13 @@ def plan_results(
 ) -> tuple[list[Planned], dict[str, str], list[str]]:
     """The checks the results ask for; the APIs of the set with no results (api -> reason);
     results that name no case of the set."""
-    index: dict[str, tuple[str, Case]] = {}
+    index: dict[str, tuple[str, Case | OptimizerCase]] = {}
+    optimizers = VectorOptimizers(oracle)
     for api in oracle.apis():
         for case in oracle.stored_cases(api):
+            index[case.id] = (api, case)
+    for api in oracle.optimizer_apis():
+        for case in optimizers.stored_cases(api):
             index[case.id] = (api, case)
     unknown = [
         f"results[{r.index}]: no case {r.case!r} in the {oracle.name} (nor tfa set)"
@@ -150,13 +188,16 @@ def plan_results(
     for result in results:
         if result.case in index and dtype in (None, result.dtype):
             by_api.setdefault(index[result.case][0], []).append(result)
-    selected = list(apis) if apis is not None else oracle.apis()
+    selected = list(apis) if apis is not None else [*oracle.apis(), *oracle.optimizer_apis()]
     planned, missing = [], {}
     for api in selected:
         answers = by_api.get(api)
         if not answers:
             if oracle.document(api) is not None:
                 missing[api] = "the results file has no result for this API"
+            continue
+        if api in oracle.optimizer_apis():
+            planned += _plan_optimizer(optimizers, api, answers)
             continue
         entries = [e for e in oracle.entry_points(api) if any(r.covers(e) for r in answers)]
         dtypes = [d for d in DTYPES if any(r.dtype == d for r in answers)]
@@ -181,6 +222,23 @@ def plan_results(
     return planned, missing, unknown
 
 
+def _plan_optimizer(optimizers: VectorOptimizers, api: str,
+                    answers: list[PortResult]) -> list[Planned]:
+    entries = [e for e in optimizers.entry_points(api) if any(r.covers(e) for r in answers)]
+    dtypes = [d for d in DTYPES if any(r.dtype == d for r in answers)]
+    planned = []
+    for check in optimizer_check.plan(optimizers, optimizers.stored_cases(api)):
+        if check.entry not in entries or check.dtype not in dtypes:
+            continue
+        if check.dtype == "float32" and "vector" in check.case.tags:
+            continue  # TensorFlow's SIMD kernels: see the module docstring
+        candidates = [r for r in answers if r.case == check.case.id and r.dtype == check.dtype
+                      and r.covers(check.entry)]
+        answer = max(candidates, key=lambda r: r.specificity, default=None)
+        planned.append(Planned(check, answer))
+    return planned
+
+
 def judge(planned: Planned, oracle: Vectors, results_name: str) -> Verdict:
     """The comparison of one planned check, as ``check`` makes it; raises where the results
     file cannot answer it."""
@@ -190,6 +248,8 @@ def judge(planned: Planned, oracle: Vectors, results_name: str) -> Verdict:
             f"{results_name} has no {check.dtype} {check.path}-path result for case "
             f"{check.case.id!r} covering entry point {check.entry.key}"
         )
+    if isinstance(check, optimizer_check.OptimizerCheck):
+        return _judge_trajectory(check, answer, oracle, results_name)
     case = check.case
     if answer.steps is not None:
         if check.path == "vector" and not np.array_equal(answer.steps, case.steps):
@@ -222,6 +282,24 @@ def judge(planned: Planned, oracle: Vectors, results_name: str) -> Verdict:
                    reproducer=reproducer)
 
 
+def _judge_trajectory(check, answer: PortResult, oracle: Vectors, results_name: str) -> Verdict:
+    tensorflow = VectorOptimizers(oracle).trajectory(check.case, check.entry)
+    run = answer.trajectory
+    if run is None:
+        run = ReferenceRun(None, error=answer.outcome.error, message=answer.outcome.message)
+    elif tensorflow.params is not None and run.params.shape != tensorflow.params.shape:
+        raise LookupError(
+            f"results[{answer.index}]: params of shape {run.params.shape}; the case stores "
+            f"{tensorflow.params.shape} (a row per stored update, a column per parameter)"
+        )
+    exact = None
+    if check.dtype == "float64" and run.params is not None:
+        exact = reference_trajectory(reference, check.case, check.entry.flavor, "float64").params
+    reproducer = [f"# {results_name}, results[{answer.index}] (case {check.case.id!r}, "
+                  f"{check.dtype})", tensorflow.call]
+    return optimizer_check.compare_with_tensorflow(check, run, tensorflow, reproducer, exact)
+
+
 def _reordered(outcome: Outcome, order: np.ndarray) -> Outcome:
     if outcome.raised:
         return outcome
@@ -238,7 +316,7 @@ def cases_document(oracle: Vectors, apis: Iterable[str]) -> dict:
     found = []
     for api in apis:
         document = oracle.document(api)
-        if document is None:
+        if document is None or api in oracle.optimizer_apis():
             continue
         entries = {e["key"]: e for e in document["entry_points"]}
         for record in document["cases"]:
@@ -257,11 +335,47 @@ def cases_document(oracle: Vectors, apis: Iterable[str]) -> dict:
                     "steps": record["steps"],
                 }
             )
+    for api in apis:
+        if api in oracle.optimizer_apis():
+            found += _optimizer_cases(oracle, api)
     return {
         "schema": vf.SCHEMA,
         "vectors": oracle.versions()["golden vectors"],
         "cases": found,
     }
+
+
+def _optimizer_cases(oracle: Vectors, api: str) -> list[dict]:
+    """An optimizer API's cases with their numbers: the initial parameters and every step's
+    gradients (float64; TensorFlow was fed them rounded to float32)."""
+    document = oracle.document(api)
+    entries = {e["key"]: e for e in document["entry_points"]}
+    found = []
+    for record in document["cases"]:
+        case = vf.optimizer_case_from_record(api, record)
+        arrays = vf.gradient_arrays(case.gradients)
+        item = {
+            "case": record["id"],
+            "api": api,
+            "kind": "optimizer",
+            "params": record["params"],
+            "learning_rate": record["learning_rate"],
+            "tags": record["tags"],
+            "float64": record["float64"],
+            "entry_points": [
+                {"key": key, "flavor": entries[key]["flavor"]} for key in record["results"]
+            ],
+            "updates": record["updates"],
+            "shapes": list(case.gradients.shapes),
+            "initial_params": vf.encode_values(arrays["initial_params"]),
+        }
+        if isinstance(case.gradients, SparseGradients):
+            item["indices"] = [vf.encode_values(row) for row in arrays["indices"]]
+            item["values"] = [[vf.encode_values(v) for v in step] for step in arrays["values"]]
+        else:
+            item["gradients"] = [vf.encode_values(row) for row in arrays["gradients"]]
+        found.append(item)
+    return found
 
 
 def results_from_target(
@@ -275,6 +389,9 @@ def results_from_target(
     language writes, one entry per case, flavour and dtype, on the stored steps."""
     entries: list[Mapping[str, Any]] = []
     for api in apis:
+        if api in oracle.optimizer_apis():
+            entries += _optimizer_results(package, oracle, api, dtypes)
+            continue
         flavors = list(dict.fromkeys(e.flavor for e in oracle.entry_points(api)))
         for case in oracle.stored_cases(api):
             stored = _stored_keys(oracle, case)
@@ -297,6 +414,31 @@ def results_from_target(
         "vectors": oracle.versions()["golden vectors"],
         "results": entries,
     }
+
+
+def _optimizer_results(package: ModuleType, oracle: Vectors, api: str,
+                       dtypes: Sequence[str]) -> list[dict]:
+    """A Python target's trajectories of an optimizer API's cases, at the stored updates."""
+    optimizers = VectorOptimizers(oracle)
+    found = []
+    for check in optimizer_check.plan(optimizers, optimizers.stored_cases(api)):
+        if check.dtype not in dtypes or any(
+            f["case"] == check.case.id and f["flavor"] == check.entry.flavor
+            and f["dtype"] == check.dtype for f in found
+        ):
+            continue
+        run = reference_trajectory(package, check.case, check.entry.flavor, check.dtype)
+        item: dict[str, Any] = {"case": check.case.id, "flavor": check.entry.flavor,
+                                "dtype": check.dtype}
+        if run.error is not None:
+            item.update({"error": run.error, "phase": "construct"})
+        else:
+            updates = vf.stored_updates(check.case.gradients.steps)
+            rows = run.params[updates].astype(check.dtype)
+            item["params"] = [vf.encode_values(row) for row in rows]
+            item["counter"] = int(run.counter)
+        found.append(item)
+    return found
 
 
 def _stored_keys(oracle: Vectors, case: Case) -> set[str]:
