@@ -356,9 +356,16 @@ def test_cases_command_lists_an_optimizers_numbers(tmp_path):
     for item, record in zip(listed, stored):
         assert item["kind"] == "optimizer" and item["updates"] == record["updates"]
         initial = np.asarray(item["initial_params"], dtype="<f8")
-        gradients = np.asarray(item["gradients"], dtype="<f8")
-        assert gradients.shape == (record["gradients"]["steps"], sum(item["shapes"]))
-        digest = hashlib.sha256(initial.tobytes() + gradients.tobytes()).hexdigest()
+        if record["gradients"]["kind"] == "sparse":
+            indices = np.asarray(item["indices"], dtype="<i8")
+            values = np.asarray(item["values"], dtype="<f8")
+            assert len(indices) == len(values) == record["gradients"]["steps"]
+            fed = indices.tobytes() + values.tobytes()
+        else:
+            gradients = np.asarray(item["gradients"], dtype="<f8")
+            assert gradients.shape == (record["gradients"]["steps"], sum(item["shapes"]))
+            fed = gradients.tobytes()
+        digest = hashlib.sha256(initial.tobytes() + fed).hexdigest()
         assert digest == record["gradients"]["sha256"], item["case"]
 
 
