@@ -72,6 +72,15 @@ def build(recipe: Recipe, arguments: dict, horizon: int = 0):
 _RUNS: dict[tuple, dict[int, object]] = {}
 
 
+def _arguments_key(arguments: dict) -> tuple:
+    """The arguments as part of a cache key. A callable (tfa's scale_fn) stands for itself, not
+    for its repr: every lambda that reuses a dead one's address has the same repr
+    ("<function <lambda> at 0x...>") and would be served the dead one's rates. Held by the key,
+    it cannot die."""
+    return tuple(sorted((name, value if callable(value) else repr(value))
+                        for name, value in arguments.items()))
+
+
 #: The recipe of the schedule built last (the migration table reads it: a TF v1 function
 #: builds its schedule inside the call).
 last_recipe: Recipe | None = None
@@ -93,8 +102,7 @@ class OptaxSchedule:
 
     def __call__(self, step):
         steps = np.asarray(step)
-        found = _RUNS.setdefault((self.recipe, repr(sorted(self.arguments.items())), self.dtype),
-                                 {})
+        found = _RUNS.setdefault((self.recipe, _arguments_key(self.arguments), self.dtype), {})
         wanted = sorted(s for s in {int(s) for s in steps.reshape(-1)} if s not in found)
         if wanted:
             found.update(self._run(np.asarray(wanted, dtype=np.int64)))

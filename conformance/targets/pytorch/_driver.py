@@ -79,9 +79,18 @@ def build(recipe: Recipe, arguments: dict):
 _RUNS: dict[tuple, dict[int, object]] = {}
 
 
+def _arguments_key(arguments: dict) -> tuple:
+    """The arguments as part of a cache key. A callable (tfa's scale_fn) stands for itself, not
+    for its repr: every lambda that reuses a dead one's address has the same repr
+    ("<function <lambda> at 0x...>") and would be served the dead one's rates. Held by the key,
+    it cannot die."""
+    return tuple(sorted((name, value if callable(value) else repr(value))
+                        for name, value in arguments.items()))
+
+
 def rates(recipe: Recipe, arguments: dict, steps: np.ndarray) -> dict[int, object]:
     """The learning rate (a Python float) or the exception, at each step of ``steps``."""
-    key = (recipe, repr(sorted(arguments.items())))
+    key = (recipe, _arguments_key(arguments))
     known = _RUNS.setdefault(key, {})
     wanted = sorted(s for s in {int(s) for s in np.asarray(steps).reshape(-1)} if s not in known)
     if wanted:
