@@ -17,6 +17,7 @@ from conformance import check as checking
 from conformance import targets
 from conformance.cases import Case, cases
 from conformance.oracles.tensorflow import tensorflow
+from conformance.targets import tf_api
 
 ORACLE = tensorflow()
 FRAMEWORKS = ("pytorch", "optax")
@@ -78,8 +79,6 @@ def test_vector_path_is_not_applicable(framework):
 
 def test_steplr_is_exact_for_staircase_exponential_decay():
     package = _adapter("pytorch")
-    from conformance.targets.pytorch import _driver
-
     # decay_rate 0.5 is a float32 number and every rate here is a normal float32: TensorFlow's
     # float32 powf and PyTorch's repeated float64 multiplication give the same bits.
     halving = Case(id="ExponentialDecay/test-halving-staircase", api="schedules.ExponentialDecay",
@@ -87,7 +86,7 @@ def test_steplr_is_exact_for_staircase_exponential_decay():
                                staircase=True),
                    steps=np.arange(0, 1200), key_steps=np.arange(0))
     verdict = _run(package, "conformance.targets.pytorch", halving)
-    assert _driver.last_recipe.label == "StepLR"
+    assert tf_api.last_recipe.label == "StepLR"
     assert verdict.passed and verdict.bit_exact == 1200, verdict.explain()
     # With decay_rate 0.95 TensorFlow's float32 rate drifts from the exact one by up to 38 ULP
     # at step 4750 (0.95 rounded to float32, raised to the 190th power): StepLR's float64
@@ -95,17 +94,15 @@ def test_steplr_is_exact_for_staircase_exponential_decay():
     for case_id in ("ExponentialDecay/seed000-staircase-per-batch",
                     "exponential_decay/seed001-staircase"):
         verdict = _run(package, "conformance.targets.pytorch", _case(case_id), "float64")
-        assert _driver.last_recipe.label == "StepLR"
+        assert tf_api.last_recipe.label == "StepLR"
         assert verdict.passed, verdict.explain()
 
 
 def test_shifted_multisteplr_is_exact_for_piecewise_constant():
     package = _adapter("pytorch")
-    from conformance.targets.pytorch import _driver
-
     verdict = _run(package, "conformance.targets.pytorch",
                    _case("PiecewiseConstantDecay/single-boundary"))
-    assert _driver.last_recipe.label == "MultiStepLR"
+    assert tf_api.last_recipe.label == "MultiStepLR"
     assert verdict.passed, verdict.explain()
 
 

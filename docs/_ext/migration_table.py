@@ -40,10 +40,10 @@ def run(framework: str, output: Path, only: list[str] | None = None) -> None:
     from conformance.compare import compare
     from conformance.oracles.tensorflow import tensorflow
     from conformance.outcome import Outcome
+    from conformance.targets import tf_api
 
     package_name = f"conformance.targets.{framework}"
     package = importlib.import_module(package_name)
-    driver = importlib.import_module(f"{package_name}._driver")
     oracle = tensorflow()
     scalar_modes = {m for m in MODES if m[1] == "scalar"}
     records = []
@@ -53,12 +53,12 @@ def run(framework: str, output: Path, only: list[str] | None = None) -> None:
         case = check.case
         print(f"[{number + 1}/{len(checks)}] {check.id}", file=sys.stderr)
         tf_outcome = oracle.evaluate(case, check.entry, "scalar")
-        driver.last_recipe = None
+        tf_api.last_recipe = None
         factory = targets.schedule_factory(package, case, check.dtype, check.entry.flavor)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             target = targets.evaluate(factory, targets.fed_steps(case))
-        recipe = driver.last_recipe
+        recipe = tf_api.last_recipe
         record = {
             "api": case.api, "case": case.id, "entry": check.entry.label,
             "dtype": check.dtype, "recipe": recipe.label if recipe else None,

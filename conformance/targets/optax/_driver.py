@@ -25,6 +25,8 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
+from conformance.targets.tf_api import NotReached, RecipeSchedule
+
 
 def _x64(enabled: bool):
     """JAX's 64-bit mode on or off inside a ``with`` block (``jax.enable_x64`` from JAX 0.5,
@@ -38,10 +40,6 @@ def _x64(enabled: bool):
 
 #: Cycles an unrolled recipe may hold.
 MAX_CYCLES = 2000
-
-
-class NotReached(NotImplementedError):
-    """The recipe does not cover this step (see the module docstring)."""
 
 
 @dataclass(frozen=True)
@@ -68,51 +66,15 @@ def build(recipe: Recipe, arguments: dict, horizon: int = 0):
     return eval(recipe.schedule, _namespace(arguments, horizon))  # noqa: S307 - recipe source
 
 
-#: Results of earlier calls: (recipe, arguments, dtype) -> {step: value or exception}.
-_RUNS: dict[tuple, dict[int, object]] = {}
-
-
-def _arguments_key(arguments: dict) -> tuple:
-    """The arguments as part of a cache key. A callable (tfa's scale_fn) stands for itself, not
-    for its repr: every lambda that reuses a dead one's address has the same repr
-    ("<function <lambda> at 0x...>") and would be served the dead one's rates. Held by the key,
-    it cannot die."""
-    return tuple(sorted((name, value if callable(value) else repr(value))
-                        for name, value in arguments.items()))
-
-
-#: The recipe of the schedule built last (the migration table reads it: a TF v1 function
-#: builds its schedule inside the call).
-last_recipe: Recipe | None = None
-
-
-class OptaxSchedule:
+class OptaxSchedule(RecipeSchedule):
     """A TF schedule reproduced by an optax recipe: ``schedule(steps)`` as the suite calls it."""
 
-    def __init__(self, recipe: Recipe, arguments: dict, dtype: str) -> None:
-        if dtype not in ("float32", "float64"):
-            raise ValueError(f"dtype must be 'float32' or 'float64'. Received: dtype={dtype!r}")
-        global last_recipe
-        last_recipe = recipe
-        self.recipe = recipe
-        self.arguments = arguments
-        self.dtype = dtype
-        with _x64(dtype == "float64"):
-            build(recipe, arguments)  # construction errors surface here, as TF's do
+    def _build(self) -> None:
+        with _x64(self.dtype == "float64"):
+            build(self.recipe, self.arguments)
 
-    def __call__(self, step):
-        steps = np.asarray(step)
-        found = _RUNS.setdefault((self.recipe, _arguments_key(self.arguments), self.dtype), {})
-        wanted = sorted(s for s in {int(s) for s in steps.reshape(-1)} if s not in found)
-        if wanted:
-            found.update(self._run(np.asarray(wanted, dtype=np.int64)))
-        flat = [found[int(s)] for s in steps.reshape(-1)]
-        for value in flat:
-            if isinstance(value, BaseException):
-                raise value
-        return np.asarray(flat, dtype=self.dtype).reshape(steps.shape)
-
-    def _run(self, counts: np.ndarray) -> dict[int, object]:
+    def _evaluate(self, steps: list[int]) -> dict[int, object]:
+        counts = np.asarray(steps, dtype=np.int64)
         wide = self.dtype == "float64"
         with _x64(wide):
             schedule = build(self.recipe, self.arguments, int(counts.max(initial=0)))
@@ -127,6 +89,3 @@ class OptaxSchedule:
                 f"{covered})"
             )
         return found
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.recipe.label}, {self.arguments})"

@@ -24,16 +24,13 @@ import math
 import warnings
 from dataclasses import dataclass
 
-import numpy as np
 import torch
 from torch.optim import lr_scheduler
 
+from conformance.targets.tf_api import NotReached, RecipeSchedule
+
 #: Updates the driver performs one by one; farther steps are jumps (see the module docstring).
 SEQUENTIAL_REACH = 2**21
-
-
-class NotReached(NotImplementedError):
-    """The recipe cannot be evaluated at this step in reasonable time (see the module docs)."""
 
 
 @dataclass(frozen=True)
@@ -74,31 +71,9 @@ def build(recipe: Recipe, arguments: dict):
     return optimizer, scheduler
 
 
-#: Results of earlier runs: (recipe, arguments) -> {step: value or exception}. Float32 and
-#: float64 mode, and every entry point of an API, share one run of a case.
-_RUNS: dict[tuple, dict[int, object]] = {}
-
-
-def _arguments_key(arguments: dict) -> tuple:
-    """The arguments as part of a cache key. A callable (tfa's scale_fn) stands for itself, not
-    for its repr: every lambda that reuses a dead one's address has the same repr
-    ("<function <lambda> at 0x...>") and would be served the dead one's rates. Held by the key,
-    it cannot die."""
-    return tuple(sorted((name, value if callable(value) else repr(value))
-                        for name, value in arguments.items()))
-
-
-def rates(recipe: Recipe, arguments: dict, steps: np.ndarray) -> dict[int, object]:
-    """The learning rate (a Python float) or the exception, at each step of ``steps``."""
-    key = (recipe, _arguments_key(arguments))
-    known = _RUNS.setdefault(key, {})
-    wanted = sorted(s for s in {int(s) for s in np.asarray(steps).reshape(-1)} if s not in known)
-    if wanted:
-        known.update(_run(recipe, arguments, wanted))
-    return known
-
-
 def _run(recipe: Recipe, arguments: dict, wanted: list[int]) -> dict[int, object]:
+    """The learning rate (a Python float) or the exception at each step of ``wanted``
+    (sorted), in one training-like run."""
     found: dict[int, object] = {}
     optimizer, scheduler = build(recipe, arguments)
     failure: BaseException | None = None
@@ -132,32 +107,14 @@ def _run(recipe: Recipe, arguments: dict, wanted: list[int]) -> dict[int, object
     return found
 
 
-#: The recipe of the schedule built last (the migration table reads it: a TF v1 function
-#: builds its schedule inside the call).
-last_recipe: Recipe | None = None
+class TorchSchedule(RecipeSchedule):
+    """A TF schedule reproduced by a PyTorch recipe: ``schedule(steps)`` as the suite calls it."""
 
+    # The rates are Python floats in either mode (float32 only rounds them).
+    modes_share_runs = True
 
-class TorchSchedule:
-    """A TF schedule reproduced by a recipe: ``schedule(steps)`` as the suite calls it."""
+    def _build(self) -> None:
+        build(self.recipe, self.arguments)
 
-    def __init__(self, recipe: Recipe, arguments: dict, dtype: str) -> None:
-        if dtype not in ("float32", "float64"):
-            raise ValueError(f"dtype must be 'float32' or 'float64'. Received: dtype={dtype!r}")
-        global last_recipe
-        last_recipe = recipe
-        self.recipe = recipe
-        self.arguments = arguments
-        self.dtype = dtype
-        build(recipe, arguments)  # construction errors surface here, as TF's do
-
-    def __call__(self, step):
-        steps = np.asarray(step)
-        found = rates(self.recipe, self.arguments, steps)
-        flat = [found[int(s)] for s in steps.reshape(-1)]
-        for value in flat:
-            if isinstance(value, BaseException):
-                raise value
-        return np.asarray(flat, dtype=self.dtype).reshape(steps.shape)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.recipe.label}, {self.arguments})"
+    def _evaluate(self, steps: list[int]) -> dict[int, object]:
+        return _run(self.recipe, self.arguments, steps)

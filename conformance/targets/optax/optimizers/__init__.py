@@ -12,19 +12,14 @@ given dense (optax has no sparse updates). ``dtype="float64"`` runs with ``jax_e
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
 
+from conformance.targets import tf_api
 from conformance.targets.optax import _driver
-
-
-class IndexedSlices(NamedTuple):
-    indices: np.ndarray
-    values: np.ndarray
+from conformance.targets.tf_api import IndexedSlices
 
 
 class _PythonRate:
@@ -37,17 +32,11 @@ class _PythonRate:
         return self.function(count)
 
 
-class OptaxOptimizer:
-    """Holds the optax transformation and its state in ``state["optax"]``."""
+class OptaxOptimizer(tf_api.FrameworkOptimizer):
+    """Holds the optax update function and its state in ``state["optax"]``."""
 
-    counter = "iterations"
-    label = ""
-
-    def __init__(self, learning_rate, dtype: str) -> None:
-        if dtype not in ("float32", "float64"):
-            raise ValueError(f"dtype must be 'float32' or 'float64'. Received: dtype={dtype!r}")
-        self.learning_rate = learning_rate
-        self.dtype = dtype
+    framework = "optax"
+    state_key = "optax"
 
     def _transformation(self, learning_rate) -> optax.GradientTransformation:
         raise NotImplementedError
@@ -60,8 +49,7 @@ class OptaxOptimizer:
             return _PythonRate(lambda count: float(np.asarray(rate(int(count)))))
         return rate
 
-    def init(self, params) -> dict:
-        arrays = params if isinstance(params, (list, tuple)) else [params]
+    def _start(self, arrays: list[np.ndarray]) -> tuple:
         with _driver._x64(self.dtype == "float64"):
             rate = self._rate()
             transformation = self._transformation(rate)
@@ -70,68 +58,43 @@ class OptaxOptimizer:
             # computed outside JAX) cannot be traced, so that one runs op by op.
             update = (transformation.update if isinstance(rate, _PythonRate)
                       else jax.jit(transformation.update))
-            return {self.counter: 0, "optax": (update, transformation.init(values))}
+            return update, transformation.init(values)
 
-    def step(self, grads, params, state: dict):
-        update, optax_state = state["optax"]
-        arrays = params if isinstance(params, (list, tuple)) else [params]
-        gradients = grads if isinstance(grads, (list, tuple)) else [grads]
+    def _update(self, gradients: list, arrays: list[np.ndarray],
+                inner: tuple) -> tuple[list[np.ndarray], tuple]:
+        update, optax_state = inner
         with _driver._x64(self.dtype == "float64"):
             values = [jnp.asarray(np.asarray(a, np.float64), self.dtype) for a in arrays]
-            dense = [jnp.asarray(_dense(g, v.shape), self.dtype) for g, v in zip(gradients, values)]
+            dense = [jnp.asarray(tf_api.dense_gradient(g, v.shape), self.dtype)
+                     for g, v in zip(gradients, values)]
             updates, optax_state = update(dense, optax_state, values)
             values = optax.apply_updates(values, updates)
             new = [np.asarray(v).astype(np.float64) for v in values]
-        new_state = dict(state)
-        new_state[self.counter] = state[self.counter] + 1
-        new_state["optax"] = (update, optax_state)
-        return (new if isinstance(params, (list, tuple)) else new[0]), new_state
+        return new, (update, optax_state)
 
 
-def _dense(gradient, shape) -> np.ndarray:
-    if hasattr(gradient, "indices") and hasattr(gradient, "values"):
-        dense = np.zeros(tuple(shape), dtype=np.float64)
-        for index, row in zip(np.asarray(gradient.indices).tolist(), gradient.values):
-            dense[index] = dense[index] + row
-        return dense
-    return np.asarray(gradient, np.float64)
+class Adam(tf_api.Adam, OptaxOptimizer):
+    @property
+    def label(self) -> str:
+        return "optax.amsgrad" if self.amsgrad else "optax.adam"
 
-
-class Adam(OptaxOptimizer):
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
-                 amsgrad=False, name=None, *, dtype: str = "float64", flavor: str = "keras3",
-                 **kwargs) -> None:
-        super().__init__(learning_rate, dtype)
-        self.hyper = dict(b1=beta_1, b2=beta_2, eps=epsilon)
-        self.amsgrad = amsgrad
-        self.label = "optax.amsgrad" if amsgrad else "optax.adam"
-        _unsupported(kwargs, allowed={"adaptive_epsilon"})
-
-    def _transformation(self, learning_rate):
+    def _transformation(self, learning_rate) -> optax.GradientTransformation:
         make = optax.amsgrad if self.amsgrad else optax.adam
-        return make(learning_rate, **self.hyper)
+        return make(learning_rate, b1=self.beta_1, b2=self.beta_2, eps=self.epsilon)
 
 
-class RMSprop(OptaxOptimizer):
+class RMSprop(tf_api.RMSprop, OptaxOptimizer):
     label = "optax.rmsprop"
 
-    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False,
-                 name=None, *, dtype: str = "float64", flavor: str = "keras3",
-                 **kwargs) -> None:
-        super().__init__(learning_rate, dtype)
-        self.hyper = dict(decay=rho, eps=epsilon, centered=centered, momentum=momentum or None)
-        _unsupported(kwargs)
+    def _options(self) -> dict:
+        """optax.rmsprop's options; the legacy and TF1 RMSprop add theirs."""
+        return dict(decay=self.rho, eps=self.epsilon, centered=self.centered,
+                    momentum=self.momentum or None)
 
-    def _transformation(self, learning_rate):
-        return optax.rmsprop(learning_rate, **self.hyper)
-
-
-def _unsupported(kwargs: dict, allowed=frozenset()) -> None:
-    rest = {k: v for k, v in kwargs.items() if k not in allowed}
-    if rest:
-        raise NotImplementedError(f"no optax equivalent given for {sorted(rest)}")
+    def _transformation(self, learning_rate) -> optax.GradientTransformation:
+        return optax.rmsprop(learning_rate, **self._options())
 
 
 from conformance.targets.optax.optimizers import legacy  # noqa: E402
 
-__all__ = ["Adam", "IndexedSlices", "RMSprop", "legacy"]
+__all__ = ["Adam", "IndexedSlices", "OptaxOptimizer", "RMSprop", "legacy"]

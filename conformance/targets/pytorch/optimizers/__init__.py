@@ -15,31 +15,24 @@ embedding without ``sparse=True`` computes it.
 from __future__ import annotations
 
 import warnings
-from typing import NamedTuple
 
 import numpy as np
 import torch
 
+from conformance.targets import tf_api
 from conformance.targets.pytorch import _driver
+from conformance.targets.tf_api import IndexedSlices
 
 
-class IndexedSlices(NamedTuple):
-    indices: np.ndarray
-    values: np.ndarray
+class TorchOptimizer(tf_api.FrameworkOptimizer):
+    """Holds the torch optimizer, its scheduler and the parameter tensors in
+    ``state["torch"]``; everything else follows the reference's contract."""
 
-
-class TorchOptimizer:
-    """Holds the torch optimizer and scheduler in ``state["torch"]``; everything else follows
-    the reference's contract."""
-
-    counter = "iterations"
-    label = ""
+    framework = "PyTorch"
+    state_key = "torch"
 
     def __init__(self, learning_rate, dtype: str) -> None:
-        if dtype not in ("float32", "float64"):
-            raise ValueError(f"dtype must be 'float32' or 'float64'. Received: dtype={dtype!r}")
-        self.learning_rate = learning_rate
-        self.dtype = dtype
+        super().__init__(learning_rate, dtype)
         self.torch_dtype = torch.float32 if dtype == "float32" else torch.float64
 
     def _make(self, tensors: list[torch.Tensor]) -> torch.optim.Optimizer:
@@ -48,8 +41,7 @@ class TorchOptimizer:
     def _prepare_state(self, optimizer: torch.optim.Optimizer) -> None:
         """Slots that must not start as PyTorch starts them (TF1 RMSProp's ones)."""
 
-    def init(self, params) -> dict:
-        arrays = params if isinstance(params, (list, tuple)) else [params]
+    def _start(self, arrays: list[np.ndarray]) -> tuple:
         tensors = [torch.tensor(np.asarray(a, np.float64), dtype=self.torch_dtype)
                    .requires_grad_() for a in arrays]
         rate = self.learning_rate
@@ -76,70 +68,40 @@ class TorchOptimizer:
         for group in optimizer.param_groups:
             group["lr"] = float(group["lr"])
         self._prepare_state(optimizer)
-        return {self.counter: 0, "torch": (optimizer, scheduler, tensors)}
+        return optimizer, scheduler, tensors
 
-    def step(self, grads, params, state: dict):
-        optimizer, scheduler, tensors = state["torch"]
-        gradients = grads if isinstance(grads, (list, tuple)) else [grads]
+    def _update(self, gradients: list, arrays: list[np.ndarray],
+                inner: tuple) -> tuple[list[np.ndarray], tuple]:
+        optimizer, scheduler, tensors = inner
         with torch.no_grad():
-            for tensor, array, gradient in zip(tensors, params if isinstance(
-                    params, (list, tuple)) else [params], gradients):
+            for tensor, array, gradient in zip(tensors, arrays, gradients):
                 tensor.copy_(torch.tensor(np.asarray(array, np.float64), dtype=self.torch_dtype))
-                tensor.grad = torch.tensor(_dense(gradient, tensor.shape), dtype=self.torch_dtype)
+                tensor.grad = torch.tensor(tf_api.dense_gradient(gradient, tensor.shape),
+                                           dtype=self.torch_dtype)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             optimizer.step()
             if scheduler is not None:
                 scheduler.step()
-        new = [t.detach().numpy().astype(np.float64) for t in tensors]
-        new_state = dict(state)
-        new_state[self.counter] = state[self.counter] + 1
-        return (new if isinstance(params, (list, tuple)) else new[0]), new_state
+        return [t.detach().numpy().astype(np.float64) for t in tensors], inner
 
 
-def _dense(gradient, shape) -> np.ndarray:
-    if hasattr(gradient, "indices") and hasattr(gradient, "values"):
-        dense = np.zeros(tuple(shape), dtype=np.float64)
-        for index, row in zip(np.asarray(gradient.indices).tolist(), gradient.values):
-            dense[index] = dense[index] + row
-        return dense
-    return np.asarray(gradient, np.float64)
-
-
-class Adam(TorchOptimizer):
+class Adam(tf_api.Adam, TorchOptimizer):
     label = "torch.optim.Adam"
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
-                 amsgrad=False, name=None, *, dtype: str = "float64", flavor: str = "keras3",
-                 **kwargs) -> None:
-        super().__init__(learning_rate, dtype)
-        self.hyper = dict(betas=(beta_1, beta_2), eps=epsilon, amsgrad=amsgrad)
-        _unsupported(kwargs, allowed={"adaptive_epsilon"})
-
-    def _make(self, tensors):
-        return torch.optim.Adam(tensors, lr=0.001, **self.hyper)
+    def _make(self, tensors: list[torch.Tensor]) -> torch.optim.Optimizer:
+        return torch.optim.Adam(tensors, lr=0.001, betas=(self.beta_1, self.beta_2),
+                                eps=self.epsilon, amsgrad=self.amsgrad)
 
 
-class RMSprop(TorchOptimizer):
+class RMSprop(tf_api.RMSprop, TorchOptimizer):
     label = "torch.optim.RMSprop"
 
-    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False,
-                 name=None, *, dtype: str = "float64", flavor: str = "keras3",
-                 **kwargs) -> None:
-        super().__init__(learning_rate, dtype)
-        self.hyper = dict(alpha=rho, eps=epsilon, momentum=momentum, centered=centered)
-        _unsupported(kwargs)
-
-    def _make(self, tensors):
-        return torch.optim.RMSprop(tensors, lr=0.001, **self.hyper)
-
-
-def _unsupported(kwargs: dict, allowed=frozenset()) -> None:
-    rest = {k: v for k, v in kwargs.items() if k not in allowed}
-    if rest:
-        raise NotImplementedError(f"no PyTorch equivalent given for {sorted(rest)}")
+    def _make(self, tensors: list[torch.Tensor]) -> torch.optim.Optimizer:
+        return torch.optim.RMSprop(tensors, lr=0.001, alpha=self.rho, eps=self.epsilon,
+                                   momentum=self.momentum, centered=self.centered)
 
 
 from conformance.targets.pytorch.optimizers import legacy  # noqa: E402
 
-__all__ = ["Adam", "IndexedSlices", "RMSprop", "legacy"]
+__all__ = ["Adam", "IndexedSlices", "RMSprop", "TorchOptimizer", "legacy"]
