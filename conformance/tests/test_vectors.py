@@ -372,12 +372,17 @@ def test_cases_command_lists_an_optimizers_numbers(tmp_path):
 OPTIMIZER_RESULT_APIS = ("compat_v1.AdamOptimizer", "optimizers.RMSprop")
 
 
+def _reference_results(tmp_path_factory, *apis: str) -> Path:
+    """A results file the reference writes for ``apis`` (the worked example of a port)."""
+    path = tmp_path_factory.mktemp("results") / "results.json"
+    assert main(["vectors", "results", "--target", "reference", "--api", *apis,
+                 "--output", str(path)]) == 0
+    return path
+
+
 @pytest.fixture(scope="module")
 def optimizer_results(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("results") / "optimizer-results.json"
-    assert main(["vectors", "results", "--target", "reference", "--api",
-                 *OPTIMIZER_RESULT_APIS, "--output", str(path)]) == 0
-    return path
+    return _reference_results(tmp_path_factory, *OPTIMIZER_RESULT_APIS)
 
 
 def test_compare_reference_optimizer_results_exits_0(optimizer_results, tmp_path):
@@ -409,10 +414,7 @@ def test_compare_a_tampered_trajectory_exits_1_naming_api_and_update(optimizer_r
 
 @pytest.fixture(scope="module")
 def reference_results(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("results") / "results.json"
-    assert main(["vectors", "results", "--target", "reference", "--api", "ExponentialDecay",
-                 "compat_v1.exponential_decay", "--output", str(path)]) == 0
-    return path
+    return _reference_results(tmp_path_factory, "ExponentialDecay", "compat_v1.exponential_decay")
 
 
 def test_compare_reference_results_exits_0(reference_results, tmp_path):

@@ -62,26 +62,29 @@ def test_vectors_have_the_api(api, request):
 def test_target_matches_vectors(check, request, target):
     _requested(request.config)
     # The reference by default; ``--target PKG`` checks PKG.
-    package, name = target
-    if targets.lookup(package, check.case.api) is None:
-        pytest.skip(f"not implemented: {name} has no {check.case.api}")
-    try:
-        verdict = run(check, _oracle(request.config), package, name)
-    except NotApplicable as reason:
-        pytest.skip(str(reason))
-    if not verdict.passed:
-        pytest.fail(verdict.explain(), pytrace=False)
+    _check_or_skip(check, lambda package, name: run(check, _oracle(request.config), package, name),
+                   target)
 
 
 def test_target_optimizer_matches_vectors(optimizer, request, target):
     _requested(request.config)
+    _check_or_skip(
+        optimizer,
+        lambda package, name: optimizer_check.run(optimizer, _optimizers(request.config),
+                                                  package, name),
+        target,
+    )
+
+
+def _check_or_skip(check, run_check, target) -> None:
+    """Skip an API the target lacks or a check with nothing to compare; fail with the
+    verdict's explanation."""
     package, name = target
-    if targets.lookup(package, optimizer.case.api) is None:
-        pytest.skip(f"not implemented: {name} has no {optimizer.case.api}")
+    if targets.lookup(package, check.case.api) is None:
+        pytest.skip(f"not implemented: {name} has no {check.case.api}")
     try:
-        verdict = optimizer_check.run(optimizer, _optimizers(request.config), package, name)
+        verdict = run_check(package, name)
     except NotApplicable as reason:
         pytest.skip(str(reason))
     if not verdict.passed:
-        pytest.fail(f"{optimizer.id}: {verdict.message}", pytrace=False)
-
+        pytest.fail(verdict.explain(), pytrace=False)
