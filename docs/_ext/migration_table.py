@@ -444,8 +444,8 @@ and compared with live TensorFlow at every step of every case, on every entry po
 tf_keras, `tf.compat.v1.train` eager and graph; tensorflow-addons on TF 2.15), in float32 and
 in float64.
 
-Regenerate (each `run` in an environment with TensorFlow and the framework: the `tf` or `tfa`
-extra, plus `torch` or `optax`):
+Regenerate (each `run` in an environment with lr-conformance installed, `pip install -e .`,
+with TensorFlow and the framework: the `tf` or `tfa` extra, plus `torch` or `optax`):
 
 ```console
 $ python docs/_ext/migration_table.py run pytorch docs/migration_results/pytorch-tf2.21.json
