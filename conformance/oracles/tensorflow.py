@@ -26,6 +26,13 @@ between them (see :mod:`reference._arith`):
     every element). An API that cannot take a step vector (``tf.case``, ``tf.cond``) is mapped
     one step at a time.
 
+The scalar path of one case costs mostly a fixed overhead: tracing and instantiating its
+function (tens of ms) against running it (a few ms). :meth:`TensorFlow.prefetch` shares it: one
+``map_fn`` for many cases of an entry point, whose body calls each case's schedule on that
+case's chunk (compat.v1 graph cases: many in one graph and ``Session``). Each schedule still
+sees the chunks it sees alone, converted by AutoGraph as ``map_fn`` converts it, so the values
+are the per-case path's; a case that raises, at some steps or all, is evaluated on its own.
+
 Graphs run with Grappler switched off. Grappler's constant folding rewrites ``x / c`` into
 ``x * (1 / c)`` and changes last bits (48% of CosineDecay's steps, measured), so a graph with
 Grappler is a different arithmetic from the source's; the suite checks the source's.
@@ -36,7 +43,7 @@ from __future__ import annotations
 import functools
 import os
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,6 +58,15 @@ SCALAR_CHUNK = 3
 
 #: Above this many steps, an API that raises on a step vector is not retried step by step.
 PER_STEP_LIMIT = 400
+
+#: At most this many cases share one batched scalar path (see :meth:`TensorFlow.prefetch`).
+#: Larger batches save little more, and one that fails at run time is split and traced again.
+BATCH_CASES = 32
+
+#: A batch's cases are padded to its longest one's chunk count: they are grouped so that the
+#: longest has at most this share more chunks than the shortest, plus BATCH_SLACK.
+BATCH_SPREAD = 0.25
+BATCH_SLACK = 16
 
 
 @dataclass(frozen=True)
@@ -150,6 +166,16 @@ class TensorFlow:
         """TensorFlow's outcome for the case's steps on one path (``"vector"`` or ``"scalar"``)."""
         return _evaluate_cached(self, case, entry, path)
 
+    def prefetch(self, requests: Iterable[tuple[Case, EntryPoint, str]]) -> None:
+        """Evaluate many ``(case, entry, path)`` at once, for :meth:`evaluate` to return later.
+
+        Only an optimisation, with the same values: the scalar paths of an entry point's cases
+        share batched functions, and the compat.v1 graph cases share graphs and Sessions. What
+        cannot be batched (an eager vector path has no fixed cost to share; a case that raises
+        or needs chunks of one step) is left to :meth:`evaluate`, case by case.
+        """
+        _prefetch(self, requests)
+
     def call_source(self, case: Case, entry: EntryPoint) -> str:
         """TensorFlow's call as Python source, for reproducers."""
         source = self._factory(case, entry)[1]
@@ -188,12 +214,16 @@ class TensorFlow:
 
 
 def _evaluate_cached(oracle: TensorFlow, case: Case, entry: EntryPoint, path: str) -> Outcome:
-    # A sampled case shares its id with the full one: the steps are part of the key.
-    key = (case.id, entry.key, path, case.steps.tobytes())
+    key = _cache_key(case, entry, path)
     cache = _CACHE.setdefault(id(oracle), {})
     if key not in cache:
         cache[key] = _evaluate(oracle, case, entry, path)
     return cache[key]
+
+
+def _cache_key(case: Case, entry: EntryPoint, path: str) -> tuple:
+    # A sampled case shares its id with the full one: the steps are part of the key.
+    return (case.id, entry.key, path, case.steps.tobytes())
 
 
 _CACHE: dict[int, dict] = {}
@@ -231,8 +261,7 @@ def _scalar_path(tf, schedule, steps: np.ndarray) -> Outcome:
         return first
     dtype = tf.as_dtype(first.values.dtype) if first.values is not None else tf.float32
     for size in (SCALAR_CHUNK, 1):  # 1: for an API that cannot take a step vector
-        padded = np.concatenate([steps, np.repeat(steps[-1:], (-len(steps)) % size)])
-        batches = tf.constant(padded.reshape(-1, size), tf.as_dtype(steps.dtype))
+        batches = tf.constant(_chunked(steps, size), tf.as_dtype(steps.dtype))
         try:
             mapped = tf.function(
                 lambda b: tf.map_fn(schedule, b, fn_output_signature=dtype, parallel_iterations=64)
@@ -269,10 +298,8 @@ def _eager_per_step(tf, schedule, steps: np.ndarray) -> Outcome:
 
 def _evaluate_graph(tf, factory, steps: np.ndarray, path: str) -> Outcome:
     """compat.v1 in graph mode: build the graph, run it in one Session with Grappler off."""
-    config = tf.compat.v1.ConfigProto()
-    config.graph_options.rewrite_options.disable_meta_optimizer = True
-    graph = tf.Graph()
-    with graph.as_default(), tf.compat.v1.Session(graph=graph, config=config) as session:
+    graph, session = _session(tf)
+    with graph.as_default(), session:
         value_at = factory()
         if path == "vector":
             step_vector = tf.compat.v1.placeholder(tf.as_dtype(steps.dtype), shape=[None])
@@ -282,9 +309,8 @@ def _evaluate_graph(tf, factory, steps: np.ndarray, path: str) -> Outcome:
             except Exception as error:  # noqa: BLE001
                 return Outcome(error=error_name(error), phase="call", message=str(error))
         for size in (SCALAR_CHUNK, 1):  # 1: for an API that cannot take a step vector
-            padded = np.concatenate([steps, np.repeat(steps[-1:], (-len(steps)) % size)])
             try:
-                batches = tf.constant(padded.reshape(-1, size), tf.as_dtype(steps.dtype))
+                batches = tf.constant(_chunked(steps, size), tf.as_dtype(steps.dtype))
                 dtype = value_at(batches[0]).dtype
                 mapped = tf.map_fn(value_at, batches, fn_output_signature=dtype,
                                    parallel_iterations=64)
@@ -292,6 +318,289 @@ def _evaluate_graph(tf, factory, steps: np.ndarray, path: str) -> Outcome:
             except Exception as error:  # noqa: BLE001
                 last_error = error
     return Outcome(error=error_name(last_error), phase="call", message=str(last_error))
+
+
+def _chunked(steps: np.ndarray, size: int, rows: int | None = None) -> np.ndarray:
+    """The steps as ``rows`` rows of ``size`` (by default as few as hold them all), the rest
+    filled with the last step: a padding evaluated and thrown away."""
+    if rows is None:
+        rows = -(-len(steps) // size)
+    padding = np.repeat(steps[-1:], rows * size - len(steps))
+    return np.concatenate([steps, padding]).reshape(rows, size)
+
+
+# -- batches (TensorFlow.prefetch) ------------------------------------------------------------
+
+
+@dataclass
+class _Pending:
+    """One case's path waiting for its batch."""
+
+    key: tuple
+    case: Case
+    steps: np.ndarray
+    #: Scalar path: the chunk length; the schedule (eager) or v1 ``value_at`` (graph); its
+    #: output dtype.
+    size: int = SCALAR_CHUNK
+    function: Callable | None = None
+    dtype: object = None
+
+    @property
+    def rows(self) -> int:
+        return -(-len(self.steps) // self.size)
+
+
+def _prefetch(oracle: TensorFlow, requests: Iterable[tuple[Case, EntryPoint, str]]) -> None:
+    cache = _CACHE.setdefault(id(oracle), {})
+    scalar: dict[str, list[_Pending]] = {}  # entry key -> its scalar paths
+    graph_vector: list[_Pending] = []
+    entries: dict[str, EntryPoint] = {}
+    seen = set()
+    for case, entry, path in requests:
+        key = _cache_key(case, entry, path)
+        if key in cache or key in seen or not len(case.steps):
+            continue
+        seen.add(key)
+        pending = _Pending(key, case, case.steps.astype(case.step_dtype))
+        entries[entry.key] = entry
+        if path == "scalar":
+            scalar.setdefault(entry.key, []).append(pending)
+        elif entry.key == "compat_v1.graph":
+            graph_vector.append(pending)
+        # An eager vector path is one call: nothing to share, evaluate() does it.
+    for entry_key, pending in scalar.items():
+        entry = entries[entry_key]
+        if entry_key == "compat_v1.graph":
+            batch = functools.partial(_graph_scalar_batch, oracle, entry)
+        else:
+            batch = functools.partial(_scalar_batch, oracle.tf)
+        for group in _groups(_probe(oracle, entry, pending)):
+            cache.update(batch(group))
+    if graph_vector:
+        entry = entries["compat_v1.graph"]
+        ready = [i for i in graph_vector if _takes_a_chunk(oracle, entry, i.case, i.steps)]
+        for start in range(0, len(ready), BATCH_CASES):
+            group = ready[start : start + BATCH_CASES]
+            cache.update(_graph_vector_batch(oracle, entry, group))
+
+
+def _probe(oracle: TensorFlow, entry: EntryPoint, pending: list[_Pending]) -> list[_Pending]:
+    """The scalar paths worth batching, with their chunk length; for an eager entry point also
+    the schedule and its output dtype, found as _scalar_path finds them (from the first step).
+
+    What raises goes to the per-case path, which reports it: a schedule that does not build or
+    cannot take a single step. So does a case that raises only at some steps: its batch fails
+    at run time, is split, and the case ends alone (_split).
+
+    _scalar_path falls back to chunks of one step when a traced ``map_fn`` over chunks of
+    SCALAR_CHUNK fails: for an API that puts the step through ``tf.cond`` or ``tf.case``
+    (Keras 2's PiecewiseConstantDecay, warmup in CosineDecay, compat.v1 piecewise_constant),
+    whose predicate must then be a scalar. Tracing that failure costs as much as the path
+    itself, so it is predicted instead: such an API raises as well when called eagerly on a
+    chunk, and its case is batched with chunks of one step. (The comparison of every case of
+    the catalogue, per case and batched, finds the prediction right on TF 2.15 and 2.21. Were
+    it wrong, the case would get chunks of one step where the per-case path has three: each
+    step still alone through TensorFlow's scalar kernels.)
+    """
+    tf = oracle.tf
+    ready = []
+    for item in pending:
+        if entry.key == "compat_v1.graph":
+            takes_one_step = _takes_a_chunk(oracle, entry, item.case, item.steps, size=1)
+        else:
+            try:
+                schedule = oracle._factory(item.case, entry)[0]()
+            except Exception:  # noqa: BLE001 - evaluate() reports it
+                continue
+            first = _eager_per_step(tf, schedule, item.steps[:1])
+            takes_one_step = not first.raised
+            if takes_one_step:
+                item.function, item.dtype = schedule, tf.as_dtype(first.values.dtype)
+        if not takes_one_step:
+            continue
+        if not _takes_a_chunk(oracle, entry, item.case, item.steps):
+            item.size = 1
+        ready.append(item)
+    return ready
+
+
+def _takes_a_chunk(
+    oracle: TensorFlow, entry: EntryPoint, case: Case, steps: np.ndarray, size: int = SCALAR_CHUNK
+) -> bool:
+    """Whether a fresh schedule of the case, called eagerly, takes the first chunk of its steps
+    without raising (for compat_v1.graph, the same v1 function in eager mode)."""
+    try:
+        function = oracle._factory(case, entry)[0]()
+    except Exception:  # noqa: BLE001
+        return False
+    return not _eager_vector(oracle.tf, function, _chunked(steps, size)[0]).raised
+
+
+def _groups(pending: list[_Pending]) -> list[list[_Pending]]:
+    """Cases of one chunk length and similar chunk counts, at most BATCH_CASES together: each
+    batch's loop runs as many times as its longest case has chunks."""
+    groups: list[list[_Pending]] = []
+    for item in sorted(pending, key=lambda p: (p.size, p.rows)):
+        if (
+            groups
+            and len(groups[-1]) < BATCH_CASES
+            and item.size == groups[-1][0].size
+            and item.rows <= groups[-1][0].rows * (1 + BATCH_SPREAD) + BATCH_SLACK
+        ):
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    return groups
+
+
+def _split(batch: Callable[[list[_Pending]], dict], group: list[_Pending]) -> dict:
+    """``batch`` on each half of a group that failed at run time, down to the case that fails:
+    that one is left to the per-case path."""
+    if len(group) == 1:
+        return {}
+    half = len(group) // 2
+    return {**batch(group[:half]), **batch(group[half:])}
+
+
+def _scalar_batch(tf, group: list[_Pending]) -> dict[tuple, Outcome]:
+    """The scalar paths of a group of eager cases, as one traced function (see _map_many)."""
+    rows = max(item.rows for item in group)
+    batches = [
+        tf.constant(_chunked(item.steps, item.size, rows), tf.as_dtype(item.steps.dtype))
+        for item in group
+    ]
+    functions, dtypes = [i.function for i in group], [i.dtype for i in group]
+    failed: set[int] = set()
+    map_many = tf.autograph.experimental.do_not_convert(_map_many)
+
+    def traced(*batches):
+        # The AutoGraph status here is the one map_fn sees in _scalar_path's traced lambda.
+        status = tf.__internal__.autograph.control_status_ctx()
+        return map_many(tf, functions, batches, dtypes, status, failed)
+
+    try:
+        mapped = tf.function(traced)(*batches)
+    except Exception:  # noqa: BLE001 - some case raised at run time
+        return _split(functools.partial(_scalar_batch, tf), group)
+    return {
+        item.key: Outcome(values=np.asarray(mapped[index]).reshape(-1)[: len(item.steps)])
+        for index, item in enumerate(group)
+        if index not in failed
+    }
+
+
+def _map_many(tf, functions: list, batches, dtypes: list, status, failed: set[int]):
+    """``tf.map_fn(functions[i], batches[i], fn_output_signature=dtypes[i])`` for every i, as
+    one ``map_fn`` over the rows of all the batches (which have as many rows): one loop to
+    build and run instead of one per case, and each function still gets its own chunks.
+
+    ``map_fn`` converts its ``fn`` with ``tf_convert(fn, status)``, ``status`` being AutoGraph's
+    where ``map_fn`` is called: the caller captures that status, each function is converted
+    with it, and the body calling them is left as written.
+
+    The values are read as the per-case path reads them: flattened, the first ``len(steps)``.
+    That gives the same values when every chunk's value has one element per step (``tf.case``
+    returns a scalar for a chunk of one step). A function that returns anything else (which
+    ``map_fn`` may reject or lay out otherwise), or raises here, adds its index to ``failed``
+    and gets zeros: its column is thrown away and its case evaluated on its own.
+    """
+    converted = [tf.__internal__.autograph.tf_convert(f, status) for f in functions]
+
+    @tf.autograph.experimental.do_not_convert
+    def apply_all(chunks):
+        results = []
+        for index, (function, chunk, dtype) in enumerate(zip(converted, chunks, dtypes)):
+            try:
+                value = function(chunk)
+            except Exception:  # noqa: BLE001 - per case, as map_fn would have raised
+                value = None
+            if not (
+                isinstance(value, tf.Tensor)
+                and value.dtype == dtype
+                and value.shape.num_elements() == chunk.shape.num_elements()
+            ):
+                failed.add(index)
+                value = tf.zeros(chunk.shape, dtype)
+            results.append(value)
+        return tuple(results)
+
+    return tf.map_fn(
+        apply_all, tuple(batches), fn_output_signature=tuple(dtypes), parallel_iterations=64
+    )
+
+
+def _session(tf):
+    """A Session on a new graph, with Grappler off (see the module docstring)."""
+    config = tf.compat.v1.ConfigProto()
+    config.graph_options.rewrite_options.disable_meta_optimizer = True
+    graph = tf.Graph()
+    return graph, tf.compat.v1.Session(graph=graph, config=config)
+
+
+def _graph_vector_batch(
+    oracle: TensorFlow, entry: EntryPoint, group: list[_Pending]
+) -> dict[tuple, Outcome]:
+    """compat.v1 vector paths of many cases: one graph, one ``Session.run``."""
+    tf = oracle.tf
+    graph, session = _session(tf)
+    built = []
+    with graph.as_default(), session:
+        for item in group:
+            value_at = oracle._factory(item.case, entry)[0]()
+            step_vector = tf.compat.v1.placeholder(tf.as_dtype(item.steps.dtype), shape=[None])
+            try:
+                built.append((item, step_vector, value_at(step_vector)))
+            except Exception:  # noqa: BLE001 - evaluate() reports it
+                continue
+        try:
+            fetches = [tensor for _, _, tensor in built]
+            values = session.run(fetches, {p: item.steps for item, p, _ in built})
+        except Exception:  # noqa: BLE001 - some case raised at run time
+            values = None
+    if values is None:
+        return _split(functools.partial(_graph_vector_batch, oracle, entry), [b[0] for b in built])
+    return {item.key: Outcome(values=np.asarray(v)) for (item, _, _), v in zip(built, values)}
+
+
+def _graph_scalar_batch(
+    oracle: TensorFlow, entry: EntryPoint, group: list[_Pending]
+) -> dict[tuple, Outcome]:
+    """compat.v1 scalar paths of many cases: one graph, one ``map_fn`` (see _map_many), one
+    ``Session.run``."""
+    tf = oracle.tf
+    rows = max(item.rows for item in group)
+    graph, session = _session(tf)
+    with graph.as_default(), session:
+        ready, batches = [], []
+        for item in group:
+            value_at = oracle._factory(item.case, entry)[0]()
+            batch = tf.constant(
+                _chunked(item.steps, item.size, rows), tf.as_dtype(item.steps.dtype)
+            )
+            try:
+                # As in _evaluate_graph: the dtype of one chunk's value (never run).
+                item.function, item.dtype = value_at, value_at(batch[0]).dtype
+            except Exception:  # noqa: BLE001 - evaluate() reports it
+                continue
+            ready.append(item)
+            batches.append(batch)
+        if not ready:
+            return {}
+        functions, dtypes = [i.function for i in ready], [i.dtype for i in ready]
+        failed: set[int] = set()
+        # The AutoGraph status here is the one map_fn sees in _evaluate_graph.
+        status = tf.__internal__.autograph.control_status_ctx()
+        try:
+            values = session.run(_map_many(tf, functions, batches, dtypes, status, failed))
+        except Exception:  # noqa: BLE001 - some case raised at run time
+            values = None
+    if values is None:
+        return _split(functools.partial(_graph_scalar_batch, oracle, entry), ready)
+    return {
+        item.key: Outcome(values=np.asarray(values[index]).reshape(-1)[: len(item.steps)])
+        for index, item in enumerate(ready)
+        if index not in failed
+    }
 
 
 def _format_kwargs(params) -> str:

@@ -7,7 +7,7 @@ import pytest
 
 from conformance import targets
 from conformance.cases import CASES, apis
-from conformance.check import NotApplicable, plan, run
+from conformance.check import NotApplicable, plan, prefetch, run
 from conformance.oracles.tensorflow import tensorflow
 
 ORACLE = tensorflow()
@@ -22,8 +22,29 @@ def test_tensorflow_has_the_api(api):
         pytest.skip(ORACLE.missing_reason(api))
 
 
+@pytest.fixture(scope="module")
+def prefetched(request, target):
+    """TensorFlow's values for the selected checks of this module, evaluated up front in
+    batches (conformance.check.prefetch), which share TensorFlow's fixed cost per traced
+    function: the same values as asking check by check, sooner."""
+    package, _ = target
+    selected = [
+        item.callspec.params["check"]
+        for item in request.session.items
+        if getattr(item, "function", None) is test_reference_matches_tensorflow
+    ]
+    prefetch(ORACLE, [c for c in selected if _implemented(package, c.case.api)], package)
+
+
+def _implemented(package, api: str) -> bool:
+    try:
+        return targets.lookup(package, api) is not None
+    except Exception:  # noqa: BLE001 - the check itself reports a module that does not import
+        return False
+
+
 @pytest.mark.parametrize("check", CHECKS, ids=[c.id for c in CHECKS])
-def test_reference_matches_tensorflow(check, target):
+def test_reference_matches_tensorflow(check, target, prefetched):
     # The reference by default; ``pytest --pyargs conformance --target PKG`` checks PKG.
     package, name = target
     if targets.lookup(package, check.case.api) is None:
