@@ -12,6 +12,7 @@ stored value and on random bit patterns (``conformance/tests/test_vectors.py``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -302,6 +303,7 @@ def gradient_arrays(gradients: Gradients | SparseGradients) -> dict[str, np.ndar
     return {"initial_params": initial, "gradients": gradients.columns()}
 
 
+@functools.cache
 def gradient_digest(gradients: Gradients | SparseGradients) -> str:
     """sha256 over the little-endian bytes of :func:`gradient_arrays`, in that order (float64,
     int64): proves that a reader generated the numbers TensorFlow was fed."""
