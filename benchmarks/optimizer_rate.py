@@ -68,8 +68,10 @@ def main() -> None:
     if optimizers is None:
         raise SystemExit("TensorFlow is not installed")
     print(", ".join(f"{k} {v}" for k, v in optimizers.oracle.versions().items()))
-    header = (f"{'case':52s} {'entry point':16s} {'graph+trace':>11s} {'graph':>9s} "
-              f"{'naive':>8s} {'reference':>9s} {'verified':>9s}  (steps/s)")
+    header = (
+        f"{'case':52s} {'entry point':16s} {'graph+trace':>11s} {'graph':>9s} "
+        f"{'naive':>8s} {'reference':>9s} {'verified':>9s}  (steps/s)"
+    )
     print(header)
     by_id = {c.id: c for c in optimizer_cases()}
     for case_id in CASES:
@@ -84,18 +86,25 @@ def main() -> None:
                 run, _ = optimizers.keras_loop(case, entry, initial, gradients)
                 run()  # traced once; each further call runs another whole trajectory
                 graph = _best(run, args.repeats)
-            naive = (_naive_eager(optimizers, case, entry) if entry.flavor != "compat_v1"
-                     else float("nan"))
+            naive = (
+                _naive_eager(optimizers, case, entry)
+                if entry.flavor != "compat_v1"
+                else float("nan")
+            )
             ours = _best(
                 lambda c=case, e=entry: reference_trajectory(reference, c, e.flavor, "float32"),
                 args.repeats,
             )
             verified = steps / (with_trace + ours)
-            print(f"{case.id:52s} {entry.key:16s} {steps / with_trace:11.0f} "
-                  f"{steps / graph:9.0f} {steps / naive:8.0f} {steps / ours:9.0f} {verified:9.0f}")
-    print("graph+trace: what the suite pays per trajectory (a new optimizer, traced); graph: "
-          "the traced loop alone (TF1: the Session loop, no tracing); verified: graph+trace "
-          "plus the reference")
+            print(
+                f"{case.id:52s} {entry.key:16s} {steps / with_trace:11.0f} "
+                f"{steps / graph:9.0f} {steps / naive:8.0f} {steps / ours:9.0f} {verified:9.0f}"
+            )
+    print(
+        "graph+trace: what the suite pays per trajectory (a new optimizer, traced); graph: "
+        "the traced loop alone (TF1: the Session loop, no tracing); verified: graph+trace "
+        "plus the reference"
+    )
 
 
 if __name__ == "__main__":

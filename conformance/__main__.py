@@ -324,7 +324,7 @@ def select_apis(names: Sequence[str] | None) -> list[str]:
 def load_target(name: str) -> ModuleType:
     try:
         return targets.load(name)
-    except Exception as error:  # noqa: BLE001 - any import failure is a setup error
+    except Exception as error:
         raise UsageError(
             f"--target {name} does not import: {type(error).__name__}: {error}"
         ) from error

@@ -1029,16 +1029,24 @@ CYCLICAL_LEARNING_RATE = [
     _case(
         _CLR,
         "inverse-cycle",
-        dict(initial_learning_rate=0.01, maximal_learning_rate=0.3, step_size=7,
-             scale_fn=Expr("lambda c: 1 / c")),
+        dict(
+            initial_learning_rate=0.01,
+            maximal_learning_rate=0.3,
+            step_size=7,
+            scale_fn=Expr("lambda c: 1 / c"),
+        ),
         [span(0, 3000), around(7, 14, 21, 1400), FAR_STEPS],
         tags={"cycle", "far"},
     ),
     _case(
         _CLR,
         "float-step-size",
-        dict(initial_learning_rate=0.001, maximal_learning_rate=0.006, step_size=2.5,
-             scale_fn=Expr("lambda c: 0.9 ** c")),
+        dict(
+            initial_learning_rate=0.001,
+            maximal_learning_rate=0.006,
+            step_size=2.5,
+            scale_fn=Expr("lambda c: 0.9 ** c"),
+        ),
         [span(0, 2000)],
         tags={"cycle"},
         why="cycle boundaries at multiples of 5; 0.9 is rounded to float32 inside scale_fn",
@@ -1046,8 +1054,12 @@ CYCLICAL_LEARNING_RATE = [
     _case(
         _CLR,
         "inexact-step-size",
-        dict(initial_learning_rate=0.1, maximal_learning_rate=0.2, step_size=0.3,
-             scale_fn=Expr("lambda c: 1.0")),
+        dict(
+            initial_learning_rate=0.1,
+            maximal_learning_rate=0.2,
+            step_size=0.3,
+            scale_fn=Expr("lambda c: 1.0"),
+        ),
         [span(0, 3000)],
         tags={"cycle"},
         why="0.3 is not a float32 number: floor(1 + s / 0.6) near integers picks the cycle",
@@ -1314,8 +1326,12 @@ CYCLICAL_LEARNING_RATE = [
     _case(
         _TRI2,
         "misspelled-mode-float-step",
-        dict(initial_learning_rate=0.01, maximal_learning_rate=0.02, step_size=50,
-             scale_mode="cycles"),
+        dict(
+            initial_learning_rate=0.01,
+            maximal_learning_rate=0.02,
+            step_size=50,
+            scale_mode="cycles",
+        ),
         [span(0, 400)],
         tags={"iterations", "float-step"},
         step_dtype="float32",
@@ -1391,8 +1407,7 @@ CYCLICAL_LEARNING_RATE = [
     _case(
         _EXPC,
         "typical-gamma-float-step",
-        dict(initial_learning_rate=1e-4, maximal_learning_rate=1e-2, step_size=2000,
-             gamma=0.99994),
+        dict(initial_learning_rate=1e-4, maximal_learning_rate=1e-2, step_size=2000, gamma=0.99994),
         [span(0, 100_001, 7), around(*range(0, 100_001, 2000)), FAR_STEPS],
         tags={"iterations", "float-step", "far", "dense"},
         step_dtype="float32",
@@ -1425,8 +1440,13 @@ CYCLICAL_LEARNING_RATE = [
     _case(
         _EXPC,
         "cycle-mode-gamma-above-one",
-        dict(initial_learning_rate=0.001, maximal_learning_rate=0.002, step_size=4,
-             scale_mode="cycle", gamma=1.5),
+        dict(
+            initial_learning_rate=0.001,
+            maximal_learning_rate=0.002,
+            step_size=4,
+            scale_mode="cycle",
+            gamma=1.5,
+        ),
         [span(0, 800)],
         tags={"cycle", "growth"},
     ),
@@ -1451,8 +1471,13 @@ CYCLICAL_LEARNING_RATE = [
     _case(
         _EXPC,
         "low-above-high-cycle-mode",
-        dict(initial_learning_rate=0.2, maximal_learning_rate=0.02, step_size=5,
-             scale_mode="cycle", gamma=0.9),
+        dict(
+            initial_learning_rate=0.2,
+            maximal_learning_rate=0.02,
+            step_size=5,
+            scale_mode="cycle",
+            gamma=0.9,
+        ),
         [span(0, 500)],
         tags={"cycle"},
     ),
@@ -1989,52 +2014,108 @@ COMPAT_V1_SCHEDULES: list[Case] = [
 
 _MILLION = span(0, 1_000_001)
 LONG_HORIZON: list[Case] = [
-    _case(_EXP, "long/every-10k-steps",
-          dict(initial_learning_rate=1e-3, decay_steps=10_000, decay_rate=0.96),
-          [_MILLION], tags={"long", "dense"}),
-    _case(_EXP, "long/staircase-every-100k",
-          dict(initial_learning_rate=0.1, decay_steps=100_000, decay_rate=0.5, staircase=True),
-          [_MILLION, around(100_000, 500_000, 1_000_000)], tags={"long", "dense", "staircase"}),
-    _case(_PWC, "long/three-drops",
-          dict(boundaries=[100_000, 300_000, 600_000], values=[1e-3, 5e-4, 1e-4, 1e-5]),
-          [_MILLION, around(100_000, 300_000, 600_000)], tags={"long", "dense"}),
-    _case(_POLY, "long/cycle-power-2",
-          dict(initial_learning_rate=1e-3, decay_steps=250_000, end_learning_rate=1e-5,
-               power=2.0, cycle=True),
-          [_MILLION, around(250_000, 500_000, 750_000, 1_000_000)],
-          tags={"long", "dense", "cycle"}),
-    _case(_INV, "long/ordinary",
-          dict(initial_learning_rate=1e-3, decay_steps=10_000, decay_rate=0.5),
-          [_MILLION], tags={"long", "dense"}),
-    _case(_COS, "long/one-million-steps",
-          dict(initial_learning_rate=1e-3, decay_steps=1_000_000, alpha=0.01),
-          [_MILLION], tags={"long", "dense"}),
-    _case(_COS, "long/warmup-then-decay",
-          dict(initial_learning_rate=0.0, decay_steps=900_000, warmup_target=1e-3,
-               warmup_steps=100_000),
-          [_MILLION, around(100_000)], tags={"long", "dense", "warmup"},
-          flavors=frozenset({"keras2", "keras3"})),
-    _case(_CDR, "long/sgdr",
-          dict(initial_learning_rate=1e-3, first_decay_steps=1000, t_mul=2.0, m_mul=0.9),
-          [_MILLION, around(1000, 3000, 7000, 15000, 31000, 63000, 127000, 255000, 511000)],
-          tags={"long", "dense", "restarts"}),
-    _case(_TRI2, "long/clr-2000",
-          dict(initial_learning_rate=1e-4, maximal_learning_rate=1e-2, step_size=2000),
-          [_MILLION, around(2000, 4000, 500_000)], tags={"long", "dense"}),
-    _case(_EXPC, "long/exp-range-float-steps",
-          dict(initial_learning_rate=1e-4, maximal_learning_rate=1e-2, step_size=2000,
-               gamma=0.99999),
-          [_MILLION], tags={"long", "dense"}, step_dtype="float32",
-          why="exp_range needs float steps (legacy optimizers): int64 steps raise TypeError"),
-    _v1("exponential_decay", "long/staircase",
+    _case(
+        _EXP,
+        "long/every-10k-steps",
+        dict(initial_learning_rate=1e-3, decay_steps=10_000, decay_rate=0.96),
+        [_MILLION],
+        tags={"long", "dense"},
+    ),
+    _case(
+        _EXP,
+        "long/staircase-every-100k",
+        dict(initial_learning_rate=0.1, decay_steps=100_000, decay_rate=0.5, staircase=True),
+        [_MILLION, around(100_000, 500_000, 1_000_000)],
+        tags={"long", "dense", "staircase"},
+    ),
+    _case(
+        _PWC,
+        "long/three-drops",
+        dict(boundaries=[100_000, 300_000, 600_000], values=[1e-3, 5e-4, 1e-4, 1e-5]),
+        [_MILLION, around(100_000, 300_000, 600_000)],
+        tags={"long", "dense"},
+    ),
+    _case(
+        _POLY,
+        "long/cycle-power-2",
+        dict(
+            initial_learning_rate=1e-3,
+            decay_steps=250_000,
+            end_learning_rate=1e-5,
+            power=2.0,
+            cycle=True,
+        ),
+        [_MILLION, around(250_000, 500_000, 750_000, 1_000_000)],
+        tags={"long", "dense", "cycle"},
+    ),
+    _case(
+        _INV,
+        "long/ordinary",
+        dict(initial_learning_rate=1e-3, decay_steps=10_000, decay_rate=0.5),
+        [_MILLION],
+        tags={"long", "dense"},
+    ),
+    _case(
+        _COS,
+        "long/one-million-steps",
+        dict(initial_learning_rate=1e-3, decay_steps=1_000_000, alpha=0.01),
+        [_MILLION],
+        tags={"long", "dense"},
+    ),
+    _case(
+        _COS,
+        "long/warmup-then-decay",
+        dict(
+            initial_learning_rate=0.0, decay_steps=900_000, warmup_target=1e-3, warmup_steps=100_000
+        ),
+        [_MILLION, around(100_000)],
+        tags={"long", "dense", "warmup"},
+        flavors=frozenset({"keras2", "keras3"}),
+    ),
+    _case(
+        _CDR,
+        "long/sgdr",
+        dict(initial_learning_rate=1e-3, first_decay_steps=1000, t_mul=2.0, m_mul=0.9),
+        [_MILLION, around(1000, 3000, 7000, 15000, 31000, 63000, 127000, 255000, 511000)],
+        tags={"long", "dense", "restarts"},
+    ),
+    _case(
+        _TRI2,
+        "long/clr-2000",
+        dict(initial_learning_rate=1e-4, maximal_learning_rate=1e-2, step_size=2000),
+        [_MILLION, around(2000, 4000, 500_000)],
+        tags={"long", "dense"},
+    ),
+    _case(
+        _EXPC,
+        "long/exp-range-float-steps",
+        dict(initial_learning_rate=1e-4, maximal_learning_rate=1e-2, step_size=2000, gamma=0.99999),
+        [_MILLION],
+        tags={"long", "dense"},
+        step_dtype="float32",
+        why="exp_range needs float steps (legacy optimizers): int64 steps raise TypeError",
+    ),
+    _v1(
+        "exponential_decay",
+        "long/staircase",
         dict(learning_rate=0.1, decay_steps=100_000, decay_rate=0.96, staircase=True),
-        [_MILLION, around(100_000, 900_000)], tags={"long", "dense", "staircase"}),
-    _v1("cosine_decay_restarts", "long/sgdr",
+        [_MILLION, around(100_000, 900_000)],
+        tags={"long", "dense", "staircase"},
+    ),
+    _v1(
+        "cosine_decay_restarts",
+        "long/sgdr",
         dict(learning_rate=0.1, first_decay_steps=5000, t_mul=1.5, m_mul=0.8, alpha=0.01),
-        [_MILLION], tags={"long", "dense", "restarts"}),
-    _v1("linear_cosine_decay", "long/five-periods",
+        [_MILLION],
+        tags={"long", "dense", "restarts"},
+    ),
+    _v1(
+        "linear_cosine_decay",
+        "long/five-periods",
         dict(learning_rate=0.1, decay_steps=1_000_000, num_periods=5.0),
-        [_MILLION], tags={"long", "dense"}),
+        [_MILLION],
+        tags={"long", "dense"},
+    ),
 ]
 
 
@@ -2264,11 +2345,22 @@ def _keras_and_legacy(api: str, family_params: list[tuple[str, dict, tuple]]) ->
         # A constant gradient has zero variance: see the centered-constant-gradient cases.
         regimes = _WELL_CONDITIONED if "centered" in tags else GRADIENT_REGIMES
         for seed, (lr_label, lr) in enumerate(
-            (("lr-float", 0.01), ("lr-exponential", _EXP_SCHEDULE),
-             ("lr-staircase", _STAIRCASE_SCHEDULE))
+            (
+                ("lr-float", 0.01),
+                ("lr-exponential", _EXP_SCHEDULE),
+                ("lr-staircase", _STAIRCASE_SCHEDULE),
+            )
         ):
-            found.append(_opt(api, f"{label}/{lr_label}", params, lr,
-                              Gradients(seed=seed, regimes=regimes), tags=(*tags, lr_label)))
+            found.append(
+                _opt(
+                    api,
+                    f"{label}/{lr_label}",
+                    params,
+                    lr,
+                    Gradients(seed=seed, regimes=regimes),
+                    tags=(*tags, lr_label),
+                )
+            )
     return found
 
 
@@ -2276,11 +2368,17 @@ _WELL_CONDITIONED = tuple(r if r != "small-constant" else "normal" for r in GRAD
 _CONSTANT = Gradients(seed=3, regimes=("small-constant", "sign-flips"))
 
 
-def _centered_constant_gradient(api: str, params: dict,
-                                label: str = "centered-constant-gradient") -> OptimizerCase:
+def _centered_constant_gradient(
+    api: str, params: dict, label: str = "centered-constant-gradient"
+) -> OptimizerCase:
     return _opt(
-        api, label, params, 0.01, _CONSTANT,
-        tags={"centered", "cancellation"}, float64=False,
+        api,
+        label,
+        params,
+        0.01,
+        _CONSTANT,
+        tags={"centered", "cancellation"},
+        float64=False,
         why="centered RMSprop of a constant gradient: the variance ms - mg^2 is a difference of "
         "equal numbers. With epsilon inside the root it stays finite; the legacy optimizer "
         "without momentum takes sqrt(ms - mg^2) + eps and turns nan when rounding makes it "
@@ -2305,46 +2403,110 @@ RMSPROP_PARAMS = [
 OPTIMIZERS_KERAS = [
     *_keras_and_legacy("optimizers.Adam", ADAM_PARAMS),
     *_keras_and_legacy("optimizers.RMSprop", RMSPROP_PARAMS),
-    _opt("optimizers.Adam", "adaptive-epsilon", dict(adaptive_epsilon=True), 0.01,
-         tags={"adaptive_epsilon"}, entries=frozenset({"tf_keras"}),
-         why="tf_keras >= 2.16 only: epsilon * sqrt(1 - beta_2^t) gives the standard form"),
+    _opt(
+        "optimizers.Adam",
+        "adaptive-epsilon",
+        dict(adaptive_epsilon=True),
+        0.01,
+        tags={"adaptive_epsilon"},
+        entries=frozenset({"tf_keras"}),
+        why="tf_keras >= 2.16 only: epsilon * sqrt(1 - beta_2^t) gives the standard form",
+    ),
     _opt("optimizers.Adam", "vector", dict(), 0.01, _VECTOR, tags={"vector"}),
-    _opt("optimizers.RMSprop", "vector", dict(momentum=0.5), 0.01, _VECTOR, tags={"vector"},
-         why="Keras 2 computes rsqrt, whose AVX code differs from 1/sqrt in the last bit"),
+    _opt(
+        "optimizers.RMSprop",
+        "vector",
+        dict(momentum=0.5),
+        0.01,
+        _VECTOR,
+        tags={"vector"},
+        why="Keras 2 computes rsqrt, whose AVX code differs from 1/sqrt in the last bit",
+    ),
     _centered_constant_gradient("optimizers.RMSprop", dict(centered=True)),
-    _opt("optimizers.Adam", "adaptive-epsilon-everywhere", dict(adaptive_epsilon=True), 0.01,
-         tags={"invalid"}, flavors=frozenset({"keras3"}),
-         why="Keras 3 refuses it (ValueError); only tf_keras >= 2.16 takes it (Keras 2.15, "
-         "TF 2.15's tf.keras, raises TypeError: the keras2 flavour mirrors tf_keras)"),
-    _opt("optimizers.Adam", "lr-python-int", dict(), 1, tags={"invalid"},
-         why="Keras 3 takes only a Python float (ValueError); Keras 2 takes 1 as 1.0"),
-    _opt("optimizers.Adam", "kwarg-lr", dict(lr=0.5), 0.01, tags={"invalid"},
-         why="Keras 2 ignores lr= (the rate stays 0.01); Keras 3 raises ValueError"),
-    _opt("optimizers.RMSprop", "kwarg-decay", dict(decay=0.01), 0.01, tags={"invalid"},
-         why="Keras 2 raises ValueError; Keras 3 ignores decay= (no decay happens)"),
-    _opt("optimizers.RMSprop", "momentum-above-one", dict(momentum=1.5), 0.01,
-         Gradients(steps=200), tags={"invalid"},
-         why="accepted by Keras 2.11+ and 3 (the legacy optimizer raises ValueError)"),
+    _opt(
+        "optimizers.Adam",
+        "adaptive-epsilon-everywhere",
+        dict(adaptive_epsilon=True),
+        0.01,
+        tags={"invalid"},
+        flavors=frozenset({"keras3"}),
+        why="Keras 3 refuses it (ValueError); only tf_keras >= 2.16 takes it (Keras 2.15, "
+        "TF 2.15's tf.keras, raises TypeError: the keras2 flavour mirrors tf_keras)",
+    ),
+    _opt(
+        "optimizers.Adam",
+        "lr-python-int",
+        dict(),
+        1,
+        tags={"invalid"},
+        why="Keras 3 takes only a Python float (ValueError); Keras 2 takes 1 as 1.0",
+    ),
+    _opt(
+        "optimizers.Adam",
+        "kwarg-lr",
+        dict(lr=0.5),
+        0.01,
+        tags={"invalid"},
+        why="Keras 2 ignores lr= (the rate stays 0.01); Keras 3 raises ValueError",
+    ),
+    _opt(
+        "optimizers.RMSprop",
+        "kwarg-decay",
+        dict(decay=0.01),
+        0.01,
+        tags={"invalid"},
+        why="Keras 2 raises ValueError; Keras 3 ignores decay= (no decay happens)",
+    ),
+    _opt(
+        "optimizers.RMSprop",
+        "momentum-above-one",
+        dict(momentum=1.5),
+        0.01,
+        Gradients(steps=200),
+        tags={"invalid"},
+        why="accepted by Keras 2.11+ and 3 (the legacy optimizer raises ValueError)",
+    ),
 ]
 
 OPTIMIZERS_LEGACY = [
     *_keras_and_legacy("optimizers.legacy.Adam", ADAM_PARAMS),
     *_keras_and_legacy("optimizers.legacy.RMSprop", RMSPROP_PARAMS),
     _opt("optimizers.legacy.Adam", "decay", dict(decay=0.01), 0.01, tags={"decay"}),
-    _opt("optimizers.legacy.RMSprop", "vector", dict(momentum=0.5), 0.01, _VECTOR,
-         tags={"vector"}),
-    _opt("optimizers.legacy.RMSprop", "momentum-above-one", dict(momentum=1.5), 0.01,
-         Gradients(steps=200), tags={"invalid"}, why="ValueError at construction"),
-    _opt("optimizers.legacy.Adam", "kwarg-lr", dict(lr=0.5), 0.01, tags={"lr"},
-         why="the legacy optimizers take lr= for learning_rate (the rate is 0.5)"),
+    _opt("optimizers.legacy.RMSprop", "vector", dict(momentum=0.5), 0.01, _VECTOR, tags={"vector"}),
+    _opt(
+        "optimizers.legacy.RMSprop",
+        "momentum-above-one",
+        dict(momentum=1.5),
+        0.01,
+        Gradients(steps=200),
+        tags={"invalid"},
+        why="ValueError at construction",
+    ),
+    _opt(
+        "optimizers.legacy.Adam",
+        "kwarg-lr",
+        dict(lr=0.5),
+        0.01,
+        tags={"lr"},
+        why="the legacy optimizers take lr= for learning_rate (the rate is 0.5)",
+    ),
     _centered_constant_gradient("optimizers.legacy.RMSprop", dict(centered=True)),
-    _centered_constant_gradient("optimizers.legacy.RMSprop", dict(centered=True, momentum=0.5),
-                                "centered-momentum-constant-gradient"),
+    _centered_constant_gradient(
+        "optimizers.legacy.RMSprop",
+        dict(centered=True, momentum=0.5),
+        "centered-momentum-constant-gradient",
+    ),
 ]
 
 OPTIMIZERS_COMPAT_V1 = [
-    _opt(f"compat_v1.{name}", f"{label}/{lr_label}", params, lr, Gradients(seed=seed),
-         tags={lr_label})
+    _opt(
+        f"compat_v1.{name}",
+        f"{label}/{lr_label}",
+        params,
+        lr,
+        Gradients(seed=seed),
+        tags={lr_label},
+    )
     for name, label, params in (
         ("AdamOptimizer", "defaults", dict()),
         ("AdamOptimizer", "epsilon-large", dict(beta1=0.0, epsilon=1e-3)),
@@ -2374,12 +2536,15 @@ OPTIMIZERS_SPARSE = [
         ("optimizers.legacy.RMSprop", "defaults", dict(), 0.01),
         ("optimizers.legacy.RMSprop", "centered", dict(centered=True), 0.01),
         ("optimizers.legacy.RMSprop", "momentum", dict(momentum=0.5), _EXP_SCHEDULE),
-        ("optimizers.legacy.RMSprop", "centered-momentum", dict(momentum=0.5, centered=True),
-         0.01),
+        ("optimizers.legacy.RMSprop", "centered-momentum", dict(momentum=0.5, centered=True), 0.01),
         ("compat_v1.AdamOptimizer", "defaults", dict(), _V1_DECAY),
         ("compat_v1.RMSPropOptimizer", "defaults", dict(), 0.01),
-        ("compat_v1.RMSPropOptimizer", "centered-momentum", dict(momentum=0.5, centered=True),
-         _V1_DECAY),
+        (
+            "compat_v1.RMSPropOptimizer",
+            "centered-momentum",
+            dict(momentum=0.5, centered=True),
+            _V1_DECAY,
+        ),
         ("compat_v1.GradientDescentOptimizer", "plain", dict(), 0.01),
     )
 ]
@@ -2387,22 +2552,46 @@ OPTIMIZERS_SPARSE = [
 #: Every Keras schedule as the learning rate of Adam and RMSprop with momentum (where the
 #: learning rate sits inside the momentum buffer, so a changing rate matters).
 _SCHEDULES = (
-    ("piecewise", LearningRateSpec(
-        "schedules.PiecewiseConstantDecay",
-        dict(boundaries=[100, 500], values=[0.01, 0.005, 0.001]))),
-    ("polynomial", LearningRateSpec(
-        "schedules.PolynomialDecay",
-        dict(initial_learning_rate=0.01, decay_steps=800, power=2.0))),
-    ("polynomial-cycle", LearningRateSpec(
-        "schedules.PolynomialDecay",
-        dict(initial_learning_rate=0.01, decay_steps=300, cycle=True))),
-    ("inverse-time", LearningRateSpec(
-        "schedules.InverseTimeDecay",
-        dict(initial_learning_rate=0.01, decay_steps=100, decay_rate=0.5))),
-    ("cosine", LearningRateSpec(
-        "schedules.CosineDecay", dict(initial_learning_rate=0.01, decay_steps=800, alpha=0.1))),
-    ("cosine-restarts", LearningRateSpec(
-        "schedules.CosineDecayRestarts", dict(initial_learning_rate=0.01, first_decay_steps=100))),
+    (
+        "piecewise",
+        LearningRateSpec(
+            "schedules.PiecewiseConstantDecay",
+            dict(boundaries=[100, 500], values=[0.01, 0.005, 0.001]),
+        ),
+    ),
+    (
+        "polynomial",
+        LearningRateSpec(
+            "schedules.PolynomialDecay",
+            dict(initial_learning_rate=0.01, decay_steps=800, power=2.0),
+        ),
+    ),
+    (
+        "polynomial-cycle",
+        LearningRateSpec(
+            "schedules.PolynomialDecay",
+            dict(initial_learning_rate=0.01, decay_steps=300, cycle=True),
+        ),
+    ),
+    (
+        "inverse-time",
+        LearningRateSpec(
+            "schedules.InverseTimeDecay",
+            dict(initial_learning_rate=0.01, decay_steps=100, decay_rate=0.5),
+        ),
+    ),
+    (
+        "cosine",
+        LearningRateSpec(
+            "schedules.CosineDecay", dict(initial_learning_rate=0.01, decay_steps=800, alpha=0.1)
+        ),
+    ),
+    (
+        "cosine-restarts",
+        LearningRateSpec(
+            "schedules.CosineDecayRestarts", dict(initial_learning_rate=0.01, first_decay_steps=100)
+        ),
+    ),
 )
 OPTIMIZERS_SCHEDULES = [
     _opt(api, f"schedule/{label}", params, lr, Gradients(seed=20 + k), tags={"schedule"})

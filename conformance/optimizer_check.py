@@ -159,8 +159,15 @@ def compare_with_tensorflow(
     """The verdict on a target's trajectory (every update, or only TensorFlow's stored rows,
     with ``exact`` for the float64 bound: see :func:`conformance.trajectory.
     compare_trajectories`) against TensorFlow's."""
-    judged = compare_trajectories(check.case, target, tensorflow, dtype=check.dtype,
-                                  where=check.where, reproducer=reproducer, exact=exact)
+    judged = compare_trajectories(
+        check.case,
+        target,
+        tensorflow,
+        dtype=check.dtype,
+        where=check.where,
+        reproducer=reproducer,
+        exact=exact,
+    )
     complete = target.params is not None and target.params.shape[0] == check.case.gradients.steps
     stored = _at_rows(target, tensorflow.rows) if complete else target
     return _verdict(judged, stored, tensorflow.params, tensorflow.params, check.dtype)

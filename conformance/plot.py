@@ -60,18 +60,34 @@ def main(options: argparse.Namespace) -> int:
     short = options.target.rsplit(".", 1)[-1]
     for j in range(min(ours.shape[1], PARAMETERS_DRAWN)):
         suffix = f" [{j}]" if ours.shape[1] > 1 else ""
-        top.plot(steps, theirs[:, j], color="C0", lw=2.5, alpha=0.5,
-                 label=f"TensorFlow{suffix}" if j == 0 or suffix else None)
-        top.plot(steps, ours[:, j], color="C1", lw=1, ls="--",
-                 label=f"{short}{suffix}" if j == 0 or suffix else None)
+        top.plot(
+            steps,
+            theirs[:, j],
+            color="C0",
+            lw=2.5,
+            alpha=0.5,
+            label=f"TensorFlow{suffix}" if j == 0 or suffix else None,
+        )
+        top.plot(
+            steps,
+            ours[:, j],
+            color="C1",
+            lw=1,
+            ls="--",
+            label=f"{short}{suffix}" if j == 0 or suffix else None,
+        )
     top.set_ylabel("value")
     top.legend(fontsize=8)
     distance = np.max(ulp_distance(ours, theirs), axis=1)
     finite = np.where(np.isinf(distance), np.nan, distance)
     bottom.plot(steps, finite, color="C3", lw=1, marker=".", ms=2)
     if np.isinf(distance).any():
-        bottom.plot(steps[np.isinf(distance)], np.zeros(int(np.isinf(distance).sum())), "kx",
-                    label="infinitely far (nan/inf on one side)")
+        bottom.plot(
+            steps[np.isinf(distance)],
+            np.zeros(int(np.isinf(distance).sum())),
+            "kx",
+            label="infinitely far (nan/inf on one side)",
+        )
         bottom.legend(fontsize=8)
     bottom.set_ylabel("error (float32 ULP)")
     # 0 and 1 ULP and a wrong value millions of ULPs off, on one readable axis.
@@ -144,5 +160,9 @@ def _optimizer_series(oracle, package, options, case):
         )
     rows = np.arange(ours.params.shape[0]) if theirs.rows is None else theirs.rows
     # Every parameter goes to the error panel; the upper panel draws the first few.
-    return (rows.astype(np.float64), ours.params[rows], theirs.params.astype(np.float64),
-            entry.label)
+    return (
+        rows.astype(np.float64),
+        ours.params[rows],
+        theirs.params.astype(np.float64),
+        entry.label,
+    )

@@ -48,7 +48,7 @@ def pytest_configure(config) -> None:
 
     try:
         targets.load(name)
-    except Exception as error:  # noqa: BLE001 - any import failure is a usage error
+    except Exception as error:
         raise pytest.UsageError(
             f"--target {name} does not import: {type(error).__name__}: {error}"
         ) from error

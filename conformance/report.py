@@ -496,9 +496,11 @@ def render_junit(report: Report) -> str:
             tag = "failure" if report.require_all else "skipped"
             ElementTree.SubElement(case, tag, message=report.missing_line(api))
     ElementTree.indent(root)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ElementTree.tostring(
-        root, encoding="unicode"
-    ) + "\n"
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        + ElementTree.tostring(root, encoding="unicode")
+        + "\n"
+    )
 
 
 def _junit_counts(element, results: list[Result], extra_failures: int, extra_tests: int) -> None:

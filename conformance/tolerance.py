@@ -465,7 +465,8 @@ def cosine_decay_restarts(params: dict, steps: np.ndarray, exact: np.ndarray) ->
             argument = 1 + f * (t - 1)
             quotient = np.log(argument) / np.log(t)
             epsilon_r = (
-                np.abs(f * (t - 1)) * (epsilon_f + rounding(t) * abs(t) / abs(t - 1) + 2 * U)
+                np.abs(f * (t - 1))
+                * (epsilon_f + rounding(t) * abs(t) / abs(t - 1) + 2 * U)
                 / np.abs(argument * np.log(argument))
                 + (2 * kernel("log") + rounding(t) / abs(np.log(t))) / np.abs(np.log(argument))
                 + kernel("log") / abs(np.log(t))

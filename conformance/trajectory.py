@@ -93,8 +93,12 @@ def reference_learning_rate(package: ModuleType, case: OptimizerCase, flavor: st
     if module == "compat_v1":
         function = getattr(_submodule(package, "compat_v1"), name)
         return lambda step: function(global_step=step, **spec.params, dtype=dtype)
-    schedule_flavor = {"keras3": "keras3", "keras2": "keras2", "legacy": "keras2",
-                       "compat_v1": "compat_v1"}[flavor]
+    schedule_flavor = {
+        "keras3": "keras3",
+        "keras2": "keras2",
+        "legacy": "keras2",
+        "compat_v1": "compat_v1",
+    }[flavor]
     schedule = getattr(_submodule(package, "schedules"), name)
     return schedule(**spec.params, dtype=dtype, flavor=schedule_flavor)
 
@@ -123,26 +127,36 @@ def reference_source(package_name: str, case: OptimizerCase, flavor: str, dtype:
         module, name = lr.api.split(".", 1)
         shown = ", ".join(f"{k}={v!r}" for k, v in lr.params.items())
         if module == "compat_v1":
-            lr = (f"lambda step: {package_name}.compat_v1.{name}(global_step=step, {shown}, "
-                  f"dtype={dtype!r})")
+            lr = (
+                f"lambda step: {package_name}.compat_v1.{name}(global_step=step, {shown}, "
+                f"dtype={dtype!r})"
+            )
         else:
             schedule_flavor = "keras2" if flavor == "legacy" else flavor
-            lr = (f"{package_name}.schedules.{name}({shown}, dtype={dtype!r}, "
-                  f"flavor={schedule_flavor!r})")
+            lr = (
+                f"{package_name}.schedules.{name}({shown}, dtype={dtype!r}, "
+                f"flavor={schedule_flavor!r})"
+            )
     else:
         lr = repr(lr)
     arguments = [f"{k}={v!r}" for k, v in case.params.items()] + [f"dtype={dtype!r}"]
     if flavor == "compat_v1":
         where = f"{package_name}.compat_v1.{case.family}({', '.join([lr, *arguments])})"
     elif flavor == "legacy":
-        where = (f"{package_name}.optimizers.legacy.{case.family}"
-                 f"({', '.join([f'learning_rate={lr}', *arguments])})")
+        where = (
+            f"{package_name}.optimizers.legacy.{case.family}"
+            f"({', '.join([f'learning_rate={lr}', *arguments])})"
+        )
     else:
         arguments.append(f"flavor={flavor!r}")
-        where = (f"{package_name}.optimizers.{case.family}"
-                 f"({', '.join([f'learning_rate={lr}', *arguments])})")
-    return (f"{where}: init(g.initial_params()), then step(g[t], params, state) for t < "
-            f"{case.gradients.steps}, g = conformance.cases.{case.gradients!r}")
+        where = (
+            f"{package_name}.optimizers.{case.family}"
+            f"({', '.join([f'learning_rate={lr}', *arguments])})"
+        )
+    return (
+        f"{where}: init(g.initial_params()), then step(g[t], params, state) for t < "
+        f"{case.gradients.steps}, g = conformance.cases.{case.gradients!r}"
+    )
 
 
 @dataclass
@@ -153,8 +167,9 @@ class ReferenceRun:
     message: str = ""
 
 
-def reference_trajectory(package: ModuleType, case: OptimizerCase, flavor: str, dtype: str,
-                         kernels=None) -> ReferenceRun:
+def reference_trajectory(
+    package: ModuleType, case: OptimizerCase, flavor: str, dtype: str, kernels=None
+) -> ReferenceRun:
     """Every parameter after every update, as one ``(steps, width)`` float64 array."""
     gradients = case.gradients
     try:
@@ -164,8 +179,11 @@ def reference_trajectory(package: ModuleType, case: OptimizerCase, flavor: str, 
     params = gradients.initial_params()
     state = optimizer.init(params)
     rows = []
-    plugged = (_submodule(package, "_arith").float32_kernels(kernels) if kernels is not None
-               else contextlib.nullcontext())
+    plugged = (
+        _submodule(package, "_arith").float32_kernels(kernels)
+        if kernels is not None
+        else contextlib.nullcontext()
+    )
     with plugged:
         for step_gradients in _gradient_steps(package, gradients):
             params, state = optimizer.step(step_gradients, params, state)
@@ -205,29 +223,43 @@ class TrajectoryVerdict:
     reproducer: list[str] = field(default_factory=list)
 
     def explain(self) -> str:
-        lines = [f"{self.case.id} ({self.case.api}) on {self.where}, dtype={self.dtype}: "
-                 f"{'passed' if self.passed else 'FAILED'}"]
+        lines = [
+            f"{self.case.id} ({self.case.api}) on {self.where}, dtype={self.dtype}: "
+            f"{'passed' if self.passed else 'FAILED'}"
+        ]
         if self.detail:
             lines.append(self.detail)
-        lines.append(f"worst relative error {self.worst:.3g} (bound {self.bound:.3g}); "
-                     f"bit-exact values {self.bit_exact:.1%}")
+        lines.append(
+            f"worst relative error {self.worst:.3g} (bound {self.bound:.3g}); "
+            f"bit-exact values {self.bit_exact:.1%}"
+        )
         lines += [f"  reproduce: {r}" for r in self.reproducer]
         return "\n".join(lines)
 
 
-def compare_trajectories(case: OptimizerCase, reference: ReferenceRun, tensorflow, *,
-                         dtype: str, where: str, reproducer: list[str],
-                         exact: np.ndarray | None = None) -> TrajectoryVerdict:
+def compare_trajectories(
+    case: OptimizerCase,
+    reference: ReferenceRun,
+    tensorflow,
+    *,
+    dtype: str,
+    where: str,
+    reproducer: list[str],
+    exact: np.ndarray | None = None,
+) -> TrajectoryVerdict:
     """``reference`` (any target's run) against ``tensorflow``, whose ``rows`` (if not None)
     names the updates its parameters are stored for. The target's run holds every update, or
     (a port's results file) only TensorFlow's stored rows: then the float64 bound, which grows
     with every update, is taken from ``exact``, the reference's float64 trajectory."""
-    verdict = TrajectoryVerdict(False, dtype, where, case, reproducer=reproducer,
-                                bound=FLOAT32_RELATIVE)
+    verdict = TrajectoryVerdict(
+        False, dtype, where, case, reproducer=reproducer, bound=FLOAT32_RELATIVE
+    )
     if reference.error or tensorflow.error:
         verdict.passed = reference.error == tensorflow.error
-        verdict.detail = (f"target raised {reference.error}: {reference.message}; "
-                          f"TensorFlow raised {tensorflow.error}: {tensorflow.message}")
+        verdict.detail = (
+            f"target raised {reference.error}: {reference.message}; "
+            f"TensorFlow raised {tensorflow.error}: {tensorflow.message}"
+        )
         return verdict
     every = np.arange(case.gradients.steps)
     rows = every if getattr(tensorflow, "rows", None) is None else tensorflow.rows
@@ -256,10 +288,12 @@ def compare_trajectories(case: OptimizerCase, reference: ReferenceRun, tensorflo
         verdict.bit_exact = float(np.mean((ours == theirs) | both_nan))
         if not compared.all():
             i, j = np.argwhere(~compared)[0]
-            verdict.detail = (f"compared up to the first non-finite value (parameter {j} at "
-                              f"step {rows[i]}: target {ours[i, j]!r}, TensorFlow "
-                              f"{theirs[i, j]!r}); float32 cancellation and the exact formula "
-                              "part there")
+            verdict.detail = (
+                f"compared up to the first non-finite value (parameter {j} at "
+                f"step {rows[i]}: target {ours[i, j]!r}, TensorFlow "
+                f"{theirs[i, j]!r}); float32 cancellation and the exact formula "
+                "part there"
+            )
     verdict.bound = float(np.max(bound))
     verdict.worst = float(np.max(error))
     if dtype == "float64":
@@ -274,16 +308,26 @@ def compare_trajectories(case: OptimizerCase, reference: ReferenceRun, tensorflo
         i, j = np.argwhere(over)[0]
         t = int(rows[i])
         verdict.first_step = t
-        sampled = "" if len(rows) == len(every) else (
-            f"; TensorFlow's parameters are stored after {len(rows)} of the "
-            f"{len(every)} updates, so it may have begun after update {int(rows[i - 1]) + 1}"
-            if i > 0 else "")
-        verdict.detail = (f"first divergence after update {t + 1} (step {t}), parameter {j}: "
-                          f"target {float(ours[i, j])!r}, TensorFlow {float(theirs[i, j])!r}, "
-                          f"relative error {error[i, j]:.3g} (bound {bound[j]:.3g}"
-                          f"{'; float32 mode must be bit-exact' if dtype == 'float32' else ''})"
-                          f"{sampled}")
+        sampled = (
+            ""
+            if len(rows) == len(every)
+            else (
+                f"; TensorFlow's parameters are stored after {len(rows)} of the "
+                f"{len(every)} updates, so it may have begun after update {int(rows[i - 1]) + 1}"
+                if i > 0
+                else ""
+            )
+        )
+        verdict.detail = (
+            f"first divergence after update {t + 1} (step {t}), parameter {j}: "
+            f"target {float(ours[i, j])!r}, TensorFlow {float(theirs[i, j])!r}, "
+            f"relative error {error[i, j]:.3g} (bound {bound[j]:.3g}"
+            f"{'; float32 mode must be bit-exact' if dtype == 'float32' else ''})"
+            f"{sampled}"
+        )
     elif not counter_ok:
-        verdict.detail = (f"step counter after the trajectory: target {reference.counter}, "
-                          f"TensorFlow {tensorflow.counter}")
+        verdict.detail = (
+            f"step counter after the trajectory: target {reference.counter}, "
+            f"TensorFlow {tensorflow.counter}"
+        )
     return verdict

@@ -226,4 +226,3 @@ def tensor_like(x, dtype: str) -> np.ndarray:
     array in float64 mode (the exact formula needs no kernel)."""
     x = cast(x, dtype)
     return x.view(TensorLike) if x.dtype == np.float32 else x
-

@@ -312,8 +312,9 @@ def _evaluate_graph(tf, factory, steps: np.ndarray, path: str) -> Outcome:
             try:
                 batches = tf.constant(_chunked(steps, size), tf.as_dtype(steps.dtype))
                 dtype = value_at(batches[0]).dtype
-                mapped = tf.map_fn(value_at, batches, fn_output_signature=dtype,
-                                   parallel_iterations=64)
+                mapped = tf.map_fn(
+                    value_at, batches, fn_output_signature=dtype, parallel_iterations=64
+                )
                 return Outcome(values=np.asarray(session.run(mapped)).reshape(-1)[: len(steps)])
             except Exception as error:  # noqa: BLE001
                 last_error = error

@@ -73,20 +73,34 @@ class TensorFlowOptimizers:
         if api.startswith("optimizers.legacy."):
             found = []
             if oracle.keras_major < 3:
-                found.append(OptimizerEntry(
-                    "tf.keras.legacy", f"tf.keras.optimizers.legacy (Keras {oracle.keras_version})",
-                    "legacy"))
+                found.append(
+                    OptimizerEntry(
+                        "tf.keras.legacy",
+                        f"tf.keras.optimizers.legacy (Keras {oracle.keras_version})",
+                        "legacy",
+                    )
+                )
             if oracle.tf_keras is not None:
-                found.append(OptimizerEntry(
-                    "tf_keras.legacy", f"tf_keras.optimizers.legacy {oracle.tf_keras.__version__}",
-                    "legacy"))
+                found.append(
+                    OptimizerEntry(
+                        "tf_keras.legacy",
+                        f"tf_keras.optimizers.legacy {oracle.tf_keras.__version__}",
+                        "legacy",
+                    )
+                )
             return found
         flavor = "keras3" if oracle.keras_major >= 3 else "keras2"
-        found = [OptimizerEntry("tf.keras", f"tf.keras.optimizers (Keras {oracle.keras_version})",
-                                flavor)]
+        found = [
+            OptimizerEntry(
+                "tf.keras", f"tf.keras.optimizers (Keras {oracle.keras_version})", flavor
+            )
+        ]
         if oracle.tf_keras is not None:
-            found.append(OptimizerEntry(
-                "tf_keras", f"tf_keras.optimizers {oracle.tf_keras.__version__}", "keras2"))
+            found.append(
+                OptimizerEntry(
+                    "tf_keras", f"tf_keras.optimizers {oracle.tf_keras.__version__}", "keras2"
+                )
+            )
         return found
 
     def missing_reason(self, api: str) -> str:
@@ -118,8 +132,9 @@ class TensorFlowOptimizers:
             keras = self.oracle.tf_keras
         else:
             keras = self.tf.keras
-        return keras, (keras.optimizers.legacy if entry.key.endswith(".legacy")
-                       else keras.optimizers)
+        return keras, (
+            keras.optimizers.legacy if entry.key.endswith(".legacy") else keras.optimizers
+        )
 
     def make_keras_optimizer(self, case: OptimizerCase, entry: OptimizerEntry):
         keras, optimizers = self.keras_module(entry)
@@ -223,15 +238,25 @@ def _describe(case: OptimizerCase, entry: OptimizerEntry) -> str:
     shown = ", ".join(f"{k}={v!r}" for k, v in case.params.items())
     lr = case.learning_rate
     if entry.flavor == "compat_v1":
-        lr_source = (f"tf.compat.v1.train.{lr.api.split('.', 1)[1]}(global_step=gs, ...)"
-                     if isinstance(lr, LearningRateSpec) else repr(lr))
-        return (f"tf.compat.v1.train.{case.family}({lr_source}, {shown})"
-                f".minimize(sum(var * g), global_step=gs)  # {case.gradients}")
-    module = {"tf.keras": "tf.keras.optimizers", "tf_keras": "tf_keras.optimizers",
-              "tf.keras.legacy": "tf.keras.optimizers.legacy",
-              "tf_keras.legacy": "tf_keras.optimizers.legacy"}[entry.key]
-    return (f"{module}.{case.family}(learning_rate={lr}, {shown}).apply_gradients(...) "
-            f"in one tf.function loop  # {case.gradients}")
+        lr_source = (
+            f"tf.compat.v1.train.{lr.api.split('.', 1)[1]}(global_step=gs, ...)"
+            if isinstance(lr, LearningRateSpec)
+            else repr(lr)
+        )
+        return (
+            f"tf.compat.v1.train.{case.family}({lr_source}, {shown})"
+            f".minimize(sum(var * g), global_step=gs)  # {case.gradients}"
+        )
+    module = {
+        "tf.keras": "tf.keras.optimizers",
+        "tf_keras": "tf_keras.optimizers",
+        "tf.keras.legacy": "tf.keras.optimizers.legacy",
+        "tf_keras.legacy": "tf_keras.optimizers.legacy",
+    }[entry.key]
+    return (
+        f"{module}.{case.family}(learning_rate={lr}, {shown}).apply_gradients(...) "
+        f"in one tf.function loop  # {case.gradients}"
+    )
 
 
 _CACHE: dict = {}

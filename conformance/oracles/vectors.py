@@ -115,8 +115,13 @@ class Vectors:
         found = []
         for directory in (self.tf_dir, self.tfa_dir):
             if directory is not None:
-                found.extend(sorted(p.stem for p in directory.glob("*.json")
-                                    if p.name != vf.MANIFEST and p.stem not in _OPTIMIZERS))
+                found.extend(
+                    sorted(
+                        p.stem
+                        for p in directory.glob("*.json")
+                        if p.name != vf.MANIFEST and p.stem not in _OPTIMIZERS
+                    )
+                )
         return found
 
     def optimizer_apis(self) -> list[str]:
@@ -241,8 +246,7 @@ class VectorOptimizers:
         document = self.oracle.document(api)
         if document is None:
             return []
-        return [OptimizerEntry(e["key"], e["label"], e["flavor"])
-                for e in document["entry_points"]]
+        return [OptimizerEntry(e["key"], e["label"], e["flavor"]) for e in document["entry_points"]]
 
     def missing_reason(self, api: str) -> str:
         return self.oracle.missing_reason(api)
@@ -260,18 +264,22 @@ class VectorOptimizers:
 
         record = self.oracle.record_of(case.api, case.id, entry.key)
         stored = vf.optimizer_case_from_record(case.api, record)
-        same = (vf.same_params(stored.params, case.params)
-                and vf.encode_learning_rate(stored.learning_rate)
-                == vf.encode_learning_rate(case.learning_rate)
-                and stored.gradients == case.gradients)
+        same = (
+            vf.same_params(stored.params, case.params)
+            and vf.encode_learning_rate(stored.learning_rate)
+            == vf.encode_learning_rate(case.learning_rate)
+            and stored.gradients == case.gradients
+        )
         if not same:
             raise vf.VectorError(
                 f"{self.oracle.directory(case.api).name}/{case.api}.json: case {case.id!r} was "
                 "exported with other arguments or gradients than the catalogue's; re-export"
             )
         result = record["results"][entry.key]
-        call = (f"# TensorFlow's stored trajectory: conformance/vectors/"
-                f"{self.oracle.tf_dir.name}/{case.api}.json, case {case.id!r}, {entry.key}")
+        call = (
+            f"# TensorFlow's stored trajectory: conformance/vectors/"
+            f"{self.oracle.tf_dir.name}/{case.api}.json, case {case.id!r}, {entry.key}"
+        )
         if "error" in result:
             return Trajectory(None, error=result["error"], message=result["message"], call=call)
         params = np.stack([vf.decode_values(row, result["dtype"]) for row in result["params"]])

@@ -77,8 +77,12 @@ class RecipeSchedule:
         # A callable argument (tfa's scale_fn) stands for itself, not for its repr: every lambda
         # that reuses a dead one's address has the same repr ("<function <lambda> at 0x...>"),
         # and would be served the dead one's rates. Held by the key, it cannot die.
-        arguments = tuple(sorted((name, value if callable(value) else repr(value))
-                                 for name, value in self.arguments.items()))
+        arguments = tuple(
+            sorted(
+                (name, value if callable(value) else repr(value))
+                for name, value in self.arguments.items()
+            )
+        )
         return (self.recipe, arguments) + (() if self.modes_share_runs else (self.dtype,))
 
     def _evaluate(self, steps: list[int]) -> dict[int, object]:
@@ -112,113 +116,265 @@ class _KerasSchedule(RecipeSchedule):
 
 
 class ExponentialDecay(_KerasSchedule):
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase: bool = False,
-                 name=None, *, dtype: str = "float64", flavor: str = "keras3") -> None:
-        self._reproduce("exponential_decay", dict(
-            initial_learning_rate=initial_learning_rate, decay_steps=decay_steps,
-            decay_rate=decay_rate, staircase=staircase), dtype)
+    def __init__(
+        self,
+        initial_learning_rate,
+        decay_steps,
+        decay_rate,
+        staircase: bool = False,
+        name=None,
+        *,
+        dtype: str = "float64",
+        flavor: str = "keras3",
+    ) -> None:
+        self._reproduce(
+            "exponential_decay",
+            dict(
+                initial_learning_rate=initial_learning_rate,
+                decay_steps=decay_steps,
+                decay_rate=decay_rate,
+                staircase=staircase,
+            ),
+            dtype,
+        )
 
 
 class PiecewiseConstantDecay(_KerasSchedule):
-    def __init__(self, boundaries, values, name=None, *, dtype: str = "float64",
-                 flavor: str = "keras3") -> None:
-        self._reproduce("piecewise_constant_decay",
-                        dict(boundaries=list(boundaries), values=list(values)), dtype)
+    def __init__(
+        self, boundaries, values, name=None, *, dtype: str = "float64", flavor: str = "keras3"
+    ) -> None:
+        self._reproduce(
+            "piecewise_constant_decay",
+            dict(boundaries=list(boundaries), values=list(values)),
+            dtype,
+        )
 
 
 class PolynomialDecay(_KerasSchedule):
-    def __init__(self, initial_learning_rate, decay_steps, end_learning_rate=0.0001, power=1.0,
-                 cycle: bool = False, name=None, *, dtype: str = "float64",
-                 flavor: str = "keras3") -> None:
-        self._reproduce("polynomial_decay", dict(
-            initial_learning_rate=initial_learning_rate, decay_steps=decay_steps,
-            end_learning_rate=end_learning_rate, power=power, cycle=cycle), dtype)
+    def __init__(
+        self,
+        initial_learning_rate,
+        decay_steps,
+        end_learning_rate=0.0001,
+        power=1.0,
+        cycle: bool = False,
+        name=None,
+        *,
+        dtype: str = "float64",
+        flavor: str = "keras3",
+    ) -> None:
+        self._reproduce(
+            "polynomial_decay",
+            dict(
+                initial_learning_rate=initial_learning_rate,
+                decay_steps=decay_steps,
+                end_learning_rate=end_learning_rate,
+                power=power,
+                cycle=cycle,
+            ),
+            dtype,
+        )
 
 
 class InverseTimeDecay(_KerasSchedule):
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase: bool = False,
-                 name=None, *, dtype: str = "float64", flavor: str = "keras3") -> None:
-        self._reproduce("inverse_time_decay", dict(
-            initial_learning_rate=initial_learning_rate, decay_steps=decay_steps,
-            decay_rate=decay_rate, staircase=staircase), dtype)
+    def __init__(
+        self,
+        initial_learning_rate,
+        decay_steps,
+        decay_rate,
+        staircase: bool = False,
+        name=None,
+        *,
+        dtype: str = "float64",
+        flavor: str = "keras3",
+    ) -> None:
+        self._reproduce(
+            "inverse_time_decay",
+            dict(
+                initial_learning_rate=initial_learning_rate,
+                decay_steps=decay_steps,
+                decay_rate=decay_rate,
+                staircase=staircase,
+            ),
+            dtype,
+        )
 
 
 class CosineDecay(_KerasSchedule):
-    def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, name=None,
-                 warmup_target=None, warmup_steps=0, *, dtype: str = "float64",
-                 flavor: str = "keras3") -> None:
-        self._reproduce("cosine_decay", dict(
-            initial_learning_rate=initial_learning_rate, decay_steps=decay_steps, alpha=alpha,
-            warmup_target=warmup_target, warmup_steps=warmup_steps), dtype)
+    def __init__(
+        self,
+        initial_learning_rate,
+        decay_steps,
+        alpha=0.0,
+        name=None,
+        warmup_target=None,
+        warmup_steps=0,
+        *,
+        dtype: str = "float64",
+        flavor: str = "keras3",
+    ) -> None:
+        self._reproduce(
+            "cosine_decay",
+            dict(
+                initial_learning_rate=initial_learning_rate,
+                decay_steps=decay_steps,
+                alpha=alpha,
+                warmup_target=warmup_target,
+                warmup_steps=warmup_steps,
+            ),
+            dtype,
+        )
 
 
 class CosineDecayRestarts(_KerasSchedule):
-    def __init__(self, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0,
-                 alpha=0.0, name=None, *, dtype: str = "float64",
-                 flavor: str = "keras3") -> None:
-        self._reproduce("cosine_decay_restarts", dict(
-            initial_learning_rate=initial_learning_rate, first_decay_steps=first_decay_steps,
-            t_mul=t_mul, m_mul=m_mul, alpha=alpha), dtype)
+    def __init__(
+        self,
+        initial_learning_rate,
+        first_decay_steps,
+        t_mul=2.0,
+        m_mul=1.0,
+        alpha=0.0,
+        name=None,
+        *,
+        dtype: str = "float64",
+        flavor: str = "keras3",
+    ) -> None:
+        self._reproduce(
+            "cosine_decay_restarts",
+            dict(
+                initial_learning_rate=initial_learning_rate,
+                first_decay_steps=first_decay_steps,
+                t_mul=t_mul,
+                m_mul=m_mul,
+                alpha=alpha,
+            ),
+            dtype,
+        )
 
 
 # tensorflow-addons' schedules have no flavour: there is one tensorflow-addons.
 
 
 class CyclicalLearningRate(_KerasSchedule):
-    def __init__(self, initial_learning_rate, maximal_learning_rate, step_size, scale_fn,
-                 scale_mode: str = "cycle", name="CyclicalLearningRate", *,
-                 dtype: str = "float64") -> None:
-        self._reproduce("cyclical_learning_rate", dict(
-            initial_learning_rate=initial_learning_rate,
-            maximal_learning_rate=maximal_learning_rate, step_size=step_size, scale_fn=scale_fn,
-            scale_mode=scale_mode), dtype)
+    def __init__(
+        self,
+        initial_learning_rate,
+        maximal_learning_rate,
+        step_size,
+        scale_fn,
+        scale_mode: str = "cycle",
+        name="CyclicalLearningRate",
+        *,
+        dtype: str = "float64",
+    ) -> None:
+        self._reproduce(
+            "cyclical_learning_rate",
+            dict(
+                initial_learning_rate=initial_learning_rate,
+                maximal_learning_rate=maximal_learning_rate,
+                step_size=step_size,
+                scale_fn=scale_fn,
+                scale_mode=scale_mode,
+            ),
+            dtype,
+        )
 
 
 class TriangularCyclicalLearningRate(_KerasSchedule):
-    def __init__(self, initial_learning_rate, maximal_learning_rate, step_size,
-                 scale_mode: str = "cycle", name="TriangularCyclicalLearningRate", *,
-                 dtype: str = "float64") -> None:
-        self._reproduce("triangular_cyclical_learning_rate", dict(
-            initial_learning_rate=initial_learning_rate,
-            maximal_learning_rate=maximal_learning_rate, step_size=step_size,
-            scale_mode=scale_mode), dtype)
+    def __init__(
+        self,
+        initial_learning_rate,
+        maximal_learning_rate,
+        step_size,
+        scale_mode: str = "cycle",
+        name="TriangularCyclicalLearningRate",
+        *,
+        dtype: str = "float64",
+    ) -> None:
+        self._reproduce(
+            "triangular_cyclical_learning_rate",
+            dict(
+                initial_learning_rate=initial_learning_rate,
+                maximal_learning_rate=maximal_learning_rate,
+                step_size=step_size,
+                scale_mode=scale_mode,
+            ),
+            dtype,
+        )
 
 
 class Triangular2CyclicalLearningRate(_KerasSchedule):
-    def __init__(self, initial_learning_rate, maximal_learning_rate, step_size,
-                 scale_mode: str = "cycle", name="Triangular2CyclicalLearningRate", *,
-                 dtype: str = "float64") -> None:
-        self._reproduce("triangular2_cyclical_learning_rate", dict(
-            initial_learning_rate=initial_learning_rate,
-            maximal_learning_rate=maximal_learning_rate, step_size=step_size,
-            scale_mode=scale_mode), dtype)
+    def __init__(
+        self,
+        initial_learning_rate,
+        maximal_learning_rate,
+        step_size,
+        scale_mode: str = "cycle",
+        name="Triangular2CyclicalLearningRate",
+        *,
+        dtype: str = "float64",
+    ) -> None:
+        self._reproduce(
+            "triangular2_cyclical_learning_rate",
+            dict(
+                initial_learning_rate=initial_learning_rate,
+                maximal_learning_rate=maximal_learning_rate,
+                step_size=step_size,
+                scale_mode=scale_mode,
+            ),
+            dtype,
+        )
 
 
 class ExponentialCyclicalLearningRate(_KerasSchedule):
-    def __init__(self, initial_learning_rate, maximal_learning_rate, step_size,
-                 scale_mode: str = "iterations", gamma=1.0,
-                 name="ExponentialCyclicalLearningRate", *, dtype: str = "float64") -> None:
-        self._reproduce("exponential_cyclical_learning_rate", dict(
-            initial_learning_rate=initial_learning_rate,
-            maximal_learning_rate=maximal_learning_rate, step_size=step_size,
-            scale_mode=scale_mode, gamma=gamma), dtype)
+    def __init__(
+        self,
+        initial_learning_rate,
+        maximal_learning_rate,
+        step_size,
+        scale_mode: str = "iterations",
+        gamma=1.0,
+        name="ExponentialCyclicalLearningRate",
+        *,
+        dtype: str = "float64",
+    ) -> None:
+        self._reproduce(
+            "exponential_cyclical_learning_rate",
+            dict(
+                initial_learning_rate=initial_learning_rate,
+                maximal_learning_rate=maximal_learning_rate,
+                step_size=step_size,
+                scale_mode=scale_mode,
+                gamma=gamma,
+            ),
+            dtype,
+        )
 
 
 KERAS_SCHEDULES: tuple[type[_KerasSchedule], ...] = (
-    ExponentialDecay, PiecewiseConstantDecay, PolynomialDecay, InverseTimeDecay, CosineDecay,
-    CosineDecayRestarts, CyclicalLearningRate, TriangularCyclicalLearningRate,
-    Triangular2CyclicalLearningRate, ExponentialCyclicalLearningRate,
+    ExponentialDecay,
+    PiecewiseConstantDecay,
+    PolynomialDecay,
+    InverseTimeDecay,
+    CosineDecay,
+    CosineDecayRestarts,
+    CyclicalLearningRate,
+    TriangularCyclicalLearningRate,
+    Triangular2CyclicalLearningRate,
+    ExponentialCyclicalLearningRate,
 )
 
 
-def keras_schedules(schedule: type[RecipeSchedule], recipes: ModuleType,
-                    module: str) -> dict[str, type[RecipeSchedule]]:
+def keras_schedules(
+    schedule: type[RecipeSchedule], recipes: ModuleType, module: str
+) -> dict[str, type[RecipeSchedule]]:
     """The Keras and tensorflow-addons schedule classes of one framework, by TF's names: each
     takes TF's arguments and is a ``schedule`` of the recipe ``recipes`` chooses for them.
     ``module``: the adapter's module that holds them (shown in their repr)."""
     return {
-        signature.__name__: type(signature.__name__, (signature, schedule),
-                                 {"recipes": recipes, "__module__": module})
+        signature.__name__: type(
+            signature.__name__, (signature, schedule), {"recipes": recipes, "__module__": module}
+        )
         for signature in KERAS_SCHEDULES
     }
 
@@ -227,8 +383,7 @@ class _CompatV1Decays:
     """``tf.compat.v1.train``'s decay functions: the value at ``global_step`` of the recipe for
     the same arguments (``learning_rate`` is the recipes' ``initial_learning_rate``)."""
 
-    def __init__(self, schedule: type[RecipeSchedule], recipes: ModuleType,
-                 generator: str) -> None:
+    def __init__(self, schedule: type[RecipeSchedule], recipes: ModuleType, generator: str) -> None:
         self.schedule = schedule
         self.recipes = recipes
         self.generator = generator
@@ -236,83 +391,225 @@ class _CompatV1Decays:
     def _value(self, recipe: str, arguments: dict, steps, dtype: str) -> np.ndarray:
         return self.schedule(getattr(self.recipes, recipe)(arguments), arguments, dtype)(steps)
 
-    def exponential_decay(self, learning_rate, global_step, decay_steps, decay_rate,
-                          staircase: bool = False, name=None, *,
-                          dtype: str = "float64") -> np.ndarray:
-        return self._value("exponential_decay", dict(
-            initial_learning_rate=learning_rate, decay_steps=decay_steps, decay_rate=decay_rate,
-            staircase=staircase), global_step, dtype)
+    def exponential_decay(
+        self,
+        learning_rate,
+        global_step,
+        decay_steps,
+        decay_rate,
+        staircase: bool = False,
+        name=None,
+        *,
+        dtype: str = "float64",
+    ) -> np.ndarray:
+        return self._value(
+            "exponential_decay",
+            dict(
+                initial_learning_rate=learning_rate,
+                decay_steps=decay_steps,
+                decay_rate=decay_rate,
+                staircase=staircase,
+            ),
+            global_step,
+            dtype,
+        )
 
-    def natural_exp_decay(self, learning_rate, global_step, decay_steps, decay_rate,
-                          staircase: bool = False, name=None, *,
-                          dtype: str = "float64") -> np.ndarray:
-        return self._value("natural_exp_decay", dict(
-            initial_learning_rate=learning_rate, decay_steps=decay_steps, decay_rate=decay_rate,
-            staircase=staircase), global_step, dtype)
+    def natural_exp_decay(
+        self,
+        learning_rate,
+        global_step,
+        decay_steps,
+        decay_rate,
+        staircase: bool = False,
+        name=None,
+        *,
+        dtype: str = "float64",
+    ) -> np.ndarray:
+        return self._value(
+            "natural_exp_decay",
+            dict(
+                initial_learning_rate=learning_rate,
+                decay_steps=decay_steps,
+                decay_rate=decay_rate,
+                staircase=staircase,
+            ),
+            global_step,
+            dtype,
+        )
 
-    def inverse_time_decay(self, learning_rate, global_step, decay_steps, decay_rate,
-                           staircase: bool = False, name=None, *,
-                           dtype: str = "float64") -> np.ndarray:
-        return self._value("inverse_time_decay", dict(
-            initial_learning_rate=learning_rate, decay_steps=decay_steps, decay_rate=decay_rate,
-            staircase=staircase), global_step, dtype)
+    def inverse_time_decay(
+        self,
+        learning_rate,
+        global_step,
+        decay_steps,
+        decay_rate,
+        staircase: bool = False,
+        name=None,
+        *,
+        dtype: str = "float64",
+    ) -> np.ndarray:
+        return self._value(
+            "inverse_time_decay",
+            dict(
+                initial_learning_rate=learning_rate,
+                decay_steps=decay_steps,
+                decay_rate=decay_rate,
+                staircase=staircase,
+            ),
+            global_step,
+            dtype,
+        )
 
-    def polynomial_decay(self, learning_rate, global_step, decay_steps, end_learning_rate=0.0001,
-                         power=1.0, cycle: bool = False, name=None, *,
-                         dtype: str = "float64") -> np.ndarray:
-        return self._value("polynomial_decay", dict(
-            initial_learning_rate=learning_rate, decay_steps=decay_steps,
-            end_learning_rate=end_learning_rate, power=power, cycle=cycle), global_step, dtype)
+    def polynomial_decay(
+        self,
+        learning_rate,
+        global_step,
+        decay_steps,
+        end_learning_rate=0.0001,
+        power=1.0,
+        cycle: bool = False,
+        name=None,
+        *,
+        dtype: str = "float64",
+    ) -> np.ndarray:
+        return self._value(
+            "polynomial_decay",
+            dict(
+                initial_learning_rate=learning_rate,
+                decay_steps=decay_steps,
+                end_learning_rate=end_learning_rate,
+                power=power,
+                cycle=cycle,
+            ),
+            global_step,
+            dtype,
+        )
 
-    def piecewise_constant(self, x, boundaries, values, name=None, *,
-                           dtype: str = "float64") -> np.ndarray:
-        return self._value("piecewise_constant_decay",
-                           dict(boundaries=list(boundaries), values=list(values)), x, dtype)
+    def piecewise_constant(
+        self, x, boundaries, values, name=None, *, dtype: str = "float64"
+    ) -> np.ndarray:
+        return self._value(
+            "piecewise_constant_decay",
+            dict(boundaries=list(boundaries), values=list(values)),
+            x,
+            dtype,
+        )
 
-    def cosine_decay(self, learning_rate, global_step, decay_steps, alpha=0.0, name=None, *,
-                     dtype: str = "float64") -> np.ndarray:
+    def cosine_decay(
+        self,
+        learning_rate,
+        global_step,
+        decay_steps,
+        alpha=0.0,
+        name=None,
+        *,
+        dtype: str = "float64",
+    ) -> np.ndarray:
         # TF1's cosine_decay has no warmup: the Keras recipe without one.
-        return self._value("cosine_decay", dict(
-            initial_learning_rate=learning_rate, decay_steps=decay_steps, alpha=alpha,
-            warmup_target=None, warmup_steps=0), global_step, dtype)
+        return self._value(
+            "cosine_decay",
+            dict(
+                initial_learning_rate=learning_rate,
+                decay_steps=decay_steps,
+                alpha=alpha,
+                warmup_target=None,
+                warmup_steps=0,
+            ),
+            global_step,
+            dtype,
+        )
 
-    def cosine_decay_restarts(self, learning_rate, global_step, first_decay_steps, t_mul=2.0,
-                              m_mul=1.0, alpha=0.0, name=None, *,
-                              dtype: str = "float64") -> np.ndarray:
-        return self._value("cosine_decay_restarts", dict(
-            initial_learning_rate=learning_rate, first_decay_steps=first_decay_steps,
-            t_mul=t_mul, m_mul=m_mul, alpha=alpha), global_step, dtype)
+    def cosine_decay_restarts(
+        self,
+        learning_rate,
+        global_step,
+        first_decay_steps,
+        t_mul=2.0,
+        m_mul=1.0,
+        alpha=0.0,
+        name=None,
+        *,
+        dtype: str = "float64",
+    ) -> np.ndarray:
+        return self._value(
+            "cosine_decay_restarts",
+            dict(
+                initial_learning_rate=learning_rate,
+                first_decay_steps=first_decay_steps,
+                t_mul=t_mul,
+                m_mul=m_mul,
+                alpha=alpha,
+            ),
+            global_step,
+            dtype,
+        )
 
-    def linear_cosine_decay(self, learning_rate, global_step, decay_steps, num_periods=0.5,
-                            alpha=0.0, beta=0.001, name=None, *,
-                            dtype: str = "float64") -> np.ndarray:
-        return self._value("linear_cosine_decay", dict(
-            initial_learning_rate=learning_rate, decay_steps=decay_steps,
-            num_periods=num_periods, alpha=alpha, beta=beta), global_step, dtype)
+    def linear_cosine_decay(
+        self,
+        learning_rate,
+        global_step,
+        decay_steps,
+        num_periods=0.5,
+        alpha=0.0,
+        beta=0.001,
+        name=None,
+        *,
+        dtype: str = "float64",
+    ) -> np.ndarray:
+        return self._value(
+            "linear_cosine_decay",
+            dict(
+                initial_learning_rate=learning_rate,
+                decay_steps=decay_steps,
+                num_periods=num_periods,
+                alpha=alpha,
+                beta=beta,
+            ),
+            global_step,
+            dtype,
+        )
 
-    def noisy_linear_cosine_decay(self, learning_rate, global_step, decay_steps,
-                                  initial_variance=1.0, variance_decay=0.55, num_periods=0.5,
-                                  alpha=0.0, beta=0.001, name=None, *,
-                                  dtype: str = "float64") -> np.ndarray:
+    def noisy_linear_cosine_decay(
+        self,
+        learning_rate,
+        global_step,
+        decay_steps,
+        initial_variance=1.0,
+        variance_decay=0.55,
+        num_periods=0.5,
+        alpha=0.0,
+        beta=0.001,
+        name=None,
+        *,
+        dtype: str = "float64",
+    ) -> np.ndarray:
         if initial_variance != 0:
             raise NotImplementedError(
                 "noisy_linear_cosine_decay draws its noise from TensorFlow's random stream, "
                 f"which no {self.generator} generator reproduces; only initial_variance=0 is "
                 "deterministic"
             )
-        return self.linear_cosine_decay(learning_rate, global_step, decay_steps, num_periods,
-                                        alpha, beta, dtype=dtype)
+        return self.linear_cosine_decay(
+            learning_rate, global_step, decay_steps, num_periods, alpha, beta, dtype=dtype
+        )
 
 
 COMPAT_V1_DECAYS = (
-    "exponential_decay", "natural_exp_decay", "inverse_time_decay", "polynomial_decay",
-    "piecewise_constant", "cosine_decay", "cosine_decay_restarts", "linear_cosine_decay",
+    "exponential_decay",
+    "natural_exp_decay",
+    "inverse_time_decay",
+    "polynomial_decay",
+    "piecewise_constant",
+    "cosine_decay",
+    "cosine_decay_restarts",
+    "linear_cosine_decay",
     "noisy_linear_cosine_decay",
 )
 
 
-def compat_v1_decays(schedule: type[RecipeSchedule], recipes: ModuleType,
-                     generator: str) -> dict[str, Callable[..., np.ndarray]]:
+def compat_v1_decays(
+    schedule: type[RecipeSchedule], recipes: ModuleType, generator: str
+) -> dict[str, Callable[..., np.ndarray]]:
     """``tf.compat.v1.train``'s decay functions of one framework, by TF's names (with TF's alias
     ``piecewise_constant_decay``). ``generator`` names the framework's random generators, for
     the error of the noisy decay, whose noise only TensorFlow's random stream gives."""
@@ -371,8 +668,9 @@ class FrameworkOptimizer:
     def _start(self, arrays: list[np.ndarray]) -> Any:
         raise NotImplementedError
 
-    def _update(self, gradients: list, arrays: list[np.ndarray],
-                inner: Any) -> tuple[list[np.ndarray], Any]:
+    def _update(
+        self, gradients: list, arrays: list[np.ndarray], inner: Any
+    ) -> tuple[list[np.ndarray], Any]:
         """The parameters after one update, and the framework's state after it."""
         raise NotImplementedError
 
@@ -389,17 +687,26 @@ class FrameworkOptimizer:
     def _unsupported(self, kwargs: dict, allowed: frozenset[str] = frozenset()) -> None:
         rest = {k: v for k, v in kwargs.items() if k not in allowed}
         if rest:
-            raise NotImplementedError(
-                f"no {self.framework} equivalent given for {sorted(rest)}")
+            raise NotImplementedError(f"no {self.framework} equivalent given for {sorted(rest)}")
 
 
 class Adam(FrameworkOptimizer):
     """``tf.keras.optimizers.Adam`` (Keras 2.11+ and 3): TF's hyperparameters as attributes,
     for the framework's optimizer."""
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
-                 amsgrad: bool = False, name=None, *, dtype: str = "float64",
-                 flavor: str = "keras3", **kwargs) -> None:
+    def __init__(
+        self,
+        learning_rate=0.001,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-7,
+        amsgrad: bool = False,
+        name=None,
+        *,
+        dtype: str = "float64",
+        flavor: str = "keras3",
+        **kwargs,
+    ) -> None:
         super().__init__(learning_rate, dtype)
         self.beta_1, self.beta_2, self.epsilon, self.amsgrad = beta_1, beta_2, epsilon, amsgrad
         # Keras 3's adaptive_epsilon is not a formula change the catalogue checks.
@@ -410,9 +717,19 @@ class RMSprop(FrameworkOptimizer):
     """``tf.keras.optimizers.RMSprop`` (Keras 2.11+ and 3): TF's hyperparameters as attributes,
     for the framework's optimizer."""
 
-    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
-                 centered: bool = False, name=None, *, dtype: str = "float64",
-                 flavor: str = "keras3", **kwargs) -> None:
+    def __init__(
+        self,
+        learning_rate=0.001,
+        rho=0.9,
+        momentum=0.0,
+        epsilon=1e-7,
+        centered: bool = False,
+        name=None,
+        *,
+        dtype: str = "float64",
+        flavor: str = "keras3",
+        **kwargs,
+    ) -> None:
         super().__init__(learning_rate, dtype)
         self.rho, self.momentum, self.epsilon, self.centered = rho, momentum, epsilon, centered
         self._unsupported(kwargs)
@@ -432,22 +749,54 @@ def legacy_learning_rate(learning_rate, decay, lr) -> Any:
 class LegacyAdam(Adam):
     """``tf.keras.optimizers.legacy.Adam`` (Keras 2's OptimizerV2) on the framework's Adam."""
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
-                 amsgrad: bool = False, name="Adam", *, decay=0.0, lr=None,
-                 dtype: str = "float64") -> None:
-        super().__init__(legacy_learning_rate(learning_rate, decay, lr), beta_1, beta_2, epsilon,
-                         amsgrad, dtype=dtype)
+    def __init__(
+        self,
+        learning_rate=0.001,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-7,
+        amsgrad: bool = False,
+        name="Adam",
+        *,
+        decay=0.0,
+        lr=None,
+        dtype: str = "float64",
+    ) -> None:
+        super().__init__(
+            legacy_learning_rate(learning_rate, decay, lr),
+            beta_1,
+            beta_2,
+            epsilon,
+            amsgrad,
+            dtype=dtype,
+        )
 
 
 class LegacyRMSprop(RMSprop):
     """``tf.keras.optimizers.legacy.RMSprop`` (Keras 2's OptimizerV2) on the framework's
     RMSprop."""
 
-    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
-                 centered: bool = False, name="RMSprop", *, decay=0.0, lr=None,
-                 dtype: str = "float64") -> None:
-        super().__init__(legacy_learning_rate(learning_rate, decay, lr), rho, momentum, epsilon,
-                         centered, dtype=dtype)
+    def __init__(
+        self,
+        learning_rate=0.001,
+        rho=0.9,
+        momentum=0.0,
+        epsilon=1e-7,
+        centered: bool = False,
+        name="RMSprop",
+        *,
+        decay=0.0,
+        lr=None,
+        dtype: str = "float64",
+    ) -> None:
+        super().__init__(
+            legacy_learning_rate(learning_rate, decay, lr),
+            rho,
+            momentum,
+            epsilon,
+            centered,
+            dtype=dtype,
+        )
 
 
 class AdamOptimizer(Adam):
@@ -456,8 +805,17 @@ class AdamOptimizer(Adam):
 
     counter: ClassVar[str] = "global_step"
 
-    def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8,
-                 use_locking: bool = False, name="Adam", *, dtype: str = "float64") -> None:
+    def __init__(
+        self,
+        learning_rate=0.001,
+        beta1=0.9,
+        beta2=0.999,
+        epsilon=1e-8,
+        use_locking: bool = False,
+        name="Adam",
+        *,
+        dtype: str = "float64",
+    ) -> None:
         super().__init__(learning_rate, beta1, beta2, epsilon, dtype=dtype)
 
 
@@ -467,9 +825,18 @@ class RMSPropOptimizer(RMSprop):
 
     counter: ClassVar[str] = "global_step"
 
-    def __init__(self, learning_rate, decay=0.9, momentum=0.0, epsilon=1e-10,
-                 use_locking: bool = False, centered: bool = False, name="RMSProp", *,
-                 dtype: str = "float64") -> None:
+    def __init__(
+        self,
+        learning_rate,
+        decay=0.9,
+        momentum=0.0,
+        epsilon=1e-10,
+        use_locking: bool = False,
+        centered: bool = False,
+        name="RMSProp",
+        *,
+        dtype: str = "float64",
+    ) -> None:
         super().__init__(learning_rate, decay, momentum, epsilon, centered, dtype=dtype)
 
 
@@ -478,6 +845,12 @@ class GradientDescentOptimizer(FrameworkOptimizer):
 
     counter: ClassVar[str] = "global_step"
 
-    def __init__(self, learning_rate, use_locking: bool = False, name="GradientDescent", *,
-                 dtype: str = "float64") -> None:
+    def __init__(
+        self,
+        learning_rate,
+        use_locking: bool = False,
+        name="GradientDescent",
+        *,
+        dtype: str = "float64",
+    ) -> None:
         super().__init__(learning_rate, dtype)

@@ -26,8 +26,10 @@ FRAMEWORKS = ("pytorch", "optax")
 def _adapter(framework: str):
     if ORACLE is None:
         pytest.skip("TensorFlow is not installed: the adapters are checked against it")
-    pytest.importorskip({"pytorch": "torch", "optax": "optax"}[framework],
-                        reason=f"the {framework} extra is not installed")
+    pytest.importorskip(
+        {"pytorch": "torch", "optax": "optax"}[framework],
+        reason=f"the {framework} extra is not installed",
+    )
     return targets.load(f"conformance.targets.{framework}")
 
 
@@ -49,12 +51,20 @@ def _run(package, name: str, case, dtype: str = "float32"):
 
 #: One small case per family: the adapters must get through check.run on each.
 SMOKE = (
-    "ExponentialDecay/staircase", "ExponentialDecay/ordinary", "PiecewiseConstantDecay/ordinary",
-    "PolynomialDecay/cycle", "InverseTimeDecay/staircase", "CosineDecay/warmup",
-    "CosineDecayRestarts/ordinary", "exponential_decay/seed001-staircase",
-    "natural_exp_decay/staircase", "piecewise_constant/seed004-right-closed",
-    "cosine_decay_restarts/alpha", "linear_cosine_decay/defaults",
-    "noisy_linear_cosine_decay/no-noise", "PolynomialDecay/decay-steps-zero",
+    "ExponentialDecay/staircase",
+    "ExponentialDecay/ordinary",
+    "PiecewiseConstantDecay/ordinary",
+    "PolynomialDecay/cycle",
+    "InverseTimeDecay/staircase",
+    "CosineDecay/warmup",
+    "CosineDecayRestarts/ordinary",
+    "exponential_decay/seed001-staircase",
+    "natural_exp_decay/staircase",
+    "piecewise_constant/seed004-right-closed",
+    "cosine_decay_restarts/alpha",
+    "linear_cosine_decay/defaults",
+    "noisy_linear_cosine_decay/no-noise",
+    "PolynomialDecay/decay-steps-zero",
 )
 
 
@@ -70,9 +80,12 @@ def test_adapter_runs_through_check(framework, case_id, dtype):
 @pytest.mark.parametrize("framework", FRAMEWORKS)
 def test_vector_path_is_not_applicable(framework):
     package = _adapter(framework)
-    check = checking.Check(_case("ExponentialDecay/staircase"),
-                           ORACLE.entry_points("schedules.ExponentialDecay")[0], "float32",
-                           "vector")
+    check = checking.Check(
+        _case("ExponentialDecay/staircase"),
+        ORACLE.entry_points("schedules.ExponentialDecay")[0],
+        "float32",
+        "vector",
+    )
     with pytest.raises(checking.NotApplicable):
         checking.run(check, ORACLE, package, framework)
 
@@ -81,18 +94,23 @@ def test_steplr_is_exact_for_staircase_exponential_decay():
     package = _adapter("pytorch")
     # decay_rate 0.5 is a float32 number and every rate here is a normal float32: TensorFlow's
     # float32 powf and PyTorch's repeated float64 multiplication give the same bits.
-    halving = Case(id="ExponentialDecay/test-halving-staircase", api="schedules.ExponentialDecay",
-                   params=dict(initial_learning_rate=0.5, decay_steps=10, decay_rate=0.5,
-                               staircase=True),
-                   steps=np.arange(0, 1200), key_steps=np.arange(0))
+    halving = Case(
+        id="ExponentialDecay/test-halving-staircase",
+        api="schedules.ExponentialDecay",
+        params=dict(initial_learning_rate=0.5, decay_steps=10, decay_rate=0.5, staircase=True),
+        steps=np.arange(0, 1200),
+        key_steps=np.arange(0),
+    )
     verdict = _run(package, "conformance.targets.pytorch", halving)
     assert tf_api.last_recipe.label == "StepLR"
     assert verdict.passed and verdict.bit_exact == 1200, verdict.explain()
     # With decay_rate 0.95 TensorFlow's float32 rate drifts from the exact one by up to 38 ULP
     # at step 4750 (0.95 rounded to float32, raised to the 190th power): StepLR's float64
     # values are exact within TensorFlow's own float32 error (the float64 check).
-    for case_id in ("ExponentialDecay/seed000-staircase-per-batch",
-                    "exponential_decay/seed001-staircase"):
+    for case_id in (
+        "ExponentialDecay/seed000-staircase-per-batch",
+        "exponential_decay/seed001-staircase",
+    ):
         verdict = _run(package, "conformance.targets.pytorch", _case(case_id), "float64")
         assert tf_api.last_recipe.label == "StepLR"
         assert verdict.passed, verdict.explain()
@@ -100,8 +118,9 @@ def test_steplr_is_exact_for_staircase_exponential_decay():
 
 def test_shifted_multisteplr_is_exact_for_piecewise_constant():
     package = _adapter("pytorch")
-    verdict = _run(package, "conformance.targets.pytorch",
-                   _case("PiecewiseConstantDecay/single-boundary"))
+    verdict = _run(
+        package, "conformance.targets.pytorch", _case("PiecewiseConstantDecay/single-boundary")
+    )
     assert tf_api.last_recipe.label == "MultiStepLR"
     assert verdict.passed, verdict.explain()
 
@@ -119,21 +138,24 @@ def _naive_package(framework: str) -> str:
         from conformance.targets.pytorch._driver import Recipe
         from conformance.targets.pytorch._driver import TorchSchedule as Schedule
 
-        recipe = Recipe("MultiStepLR (no shift)", "values[0]",
-                        "MultiStepLR(optimizer, milestones=boundaries, "
-                        "gamma=values[1] / values[0])")
+        recipe = Recipe(
+            "MultiStepLR (no shift)",
+            "values[0]",
+            "MultiStepLR(optimizer, milestones=boundaries, gamma=values[1] / values[0])",
+        )
     else:
         from conformance.targets.optax._driver import OptaxSchedule as Schedule
         from conformance.targets.optax._driver import Recipe
 
-        recipe = Recipe("piecewise_constant_schedule (no shift)",
-                        "optax.piecewise_constant_schedule(values[0], {b: values[i + 1] / "
-                        "values[i] for i, b in enumerate(boundaries)})")
+        recipe = Recipe(
+            "piecewise_constant_schedule (no shift)",
+            "optax.piecewise_constant_schedule(values[0], {b: values[i + 1] / "
+            "values[i] for i, b in enumerate(boundaries)})",
+        )
 
     class PiecewiseConstantDecay(Schedule):
         def __init__(self, boundaries, values, name=None, *, dtype="float64", flavor="keras3"):
-            super().__init__(recipe, dict(boundaries=list(boundaries), values=list(values)),
-                             dtype)
+            super().__init__(recipe, dict(boundaries=list(boundaries), values=list(values)), dtype)
 
     schedules.PiecewiseConstantDecay = PiecewiseConstantDecay
     package.schedules = schedules
@@ -168,8 +190,14 @@ def _trajectory_verdict(framework: str, case_id: str, dtype: str = "float32"):
     if not entries:
         pytest.skip(f"{case.api} does not exist in this TensorFlow")
     ours = reference_trajectory(package, case, entries[0].flavor, dtype)
-    return compare_trajectories(case, ours, oracle.trajectory(case, entries[0]), dtype=dtype,
-                                where=entries[0].label, reproducer=[])
+    return compare_trajectories(
+        case,
+        ours,
+        oracle.trajectory(case, entries[0]),
+        dtype=dtype,
+        where=entries[0].label,
+        reproducer=[],
+    )
 
 
 def test_optax_rmsprop_with_initial_scale_one_follows_tf1_rmsprop():

@@ -80,8 +80,16 @@ def test_seed001_printed_numbers():
     without global_step=."""
     _, after, _, _ = _graph_training(increment=True)
     assert [round(x, 9) for x in after[:10]] == [
-        0.009895192, 0.009791483, 0.009688861, 0.009587315, 0.009486833,
-        0.009387404, 0.009289017, 0.00919166, 0.009095325, 0.009,
+        0.009895192,
+        0.009791483,
+        0.009688861,
+        0.009587315,
+        0.009486833,
+        0.009387404,
+        0.009289017,
+        0.00919166,
+        0.009095325,
+        0.009,
     ]
     _, after_without, _, _ = _graph_training(increment=False)
     assert set(after_without) == {float(np.float32(0.01))}
@@ -140,9 +148,11 @@ def test_v1_eager_callable_never_advances_in_keras3():
         optimizer.apply_gradients([(tf.constant([1.0]), weight)])
         positions.append(float(weight.numpy()[0]))
     moves = -np.diff(np.asarray(positions, np.float32))
-    one_step_decay = functools.partial(exponential_decay, dtype="float32",
-                                       **{**DECAY, "decay_steps": 1})
-    used = global_step.learning_rates_used(lambda s: one_step_decay(global_step=s), 3,
-                                           increment=False)
+    one_step_decay = functools.partial(
+        exponential_decay, dtype="float32", **{**DECAY, "decay_steps": 1}
+    )
+    used = global_step.learning_rates_used(
+        lambda s: one_step_decay(global_step=s), 3, increment=False
+    )
     np.testing.assert_allclose(moves, np.asarray(used, np.float32), rtol=1e-6)
     assert int(step.numpy()) == 0 and int(optimizer.iterations.numpy()) == 3

@@ -37,7 +37,11 @@ def test_reference_trajectory_matches_tensorflow(check, target):
     kernels = ORACLE.oracle.kernels if "vector" in case.tags and dtype == "float32" else None
     ours = reference_trajectory(package, case, entry.flavor, dtype, kernels=kernels)
     verdict = compare_trajectories(
-        case, ours, tensorflow, dtype=dtype, where=entry.label,
+        case,
+        ours,
+        tensorflow,
+        dtype=dtype,
+        where=entry.label,
         reproducer=[reference_source(name, case, entry.flavor, dtype), tensorflow.call],
     )
     if not verdict.passed:

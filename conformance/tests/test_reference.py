@@ -18,9 +18,7 @@ from conformance import targets, tolerance
 from conformance.cases import CASES
 
 SCHEDULE_CASES = [c for c in CASES if c.api.startswith("schedules.")]
-MODULES = sorted(
-    m.name for m in pkgutil.walk_packages(reference.__path__, prefix="reference.")
-)
+MODULES = sorted(m.name for m in pkgutil.walk_packages(reference.__path__, prefix="reference."))
 
 
 @pytest.mark.parametrize("module_name", MODULES)
@@ -72,8 +70,11 @@ def test_float32_mode_stays_within_the_float64_bound(case):
     approx = np.asarray(low(steps), np.float64)
     bound = tolerance.float64_bound(case, exact)
     with np.errstate(all="ignore"):
-        outside = ~((np.abs(approx - exact) <= bound) | (approx == exact)
-                    | (np.isnan(approx) & np.isnan(exact)))
+        outside = ~(
+            (np.abs(approx - exact) <= bound)
+            | (approx == exact)
+            | (np.isnan(approx) & np.isnan(exact))
+        )
     assert not outside.any(), (
         f"{case.id}: float32 and float64 modes disagree beyond the derived bound at steps "
         f"{steps[outside][:5].tolist()}"

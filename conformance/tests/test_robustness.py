@@ -37,7 +37,7 @@ MISBEHAVIOURS = {
     "hangs": "time.sleep(3600)",
 }
 
-SCHEDULES_TEMPLATE = '''
+SCHEDULES_TEMPLATE = """
 import time
 
 import numpy as np
@@ -49,7 +49,7 @@ from reference.schedules import ExponentialDecay as _Reference
 class ExponentialDecay(_Reference):
     def __call__(self, step):
         {body}
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -102,9 +102,7 @@ def _notes(report: dict, api: str) -> list[str]:
         ("returns_none", ["the target returned object values (None), not real numbers"]),
     ],
 )
-def test_misbehaving_target_fails_that_api_and_the_run_goes_on(
-    packages, tmp_path, name, expected
-):
+def test_misbehaving_target_fails_that_api_and_the_run_goes_on(packages, tmp_path, name, expected):
     status, report = _report(tmp_path, f"robust_{name}")
     assert status == 1
     verdicts = _row_verdicts(report)
@@ -150,9 +148,11 @@ def test_missing_apis_are_not_implemented_unless_required(packages, tmp_path):
 
     # Nothing implemented at all: still a report, not a usage error.
     status, report = _report(tmp_path, "robust_partial", apis=("schedules.CosineDecay",))
-    assert status == 0 and report["checks"] == [] and list(report["not_implemented"]) == [
-        "schedules.CosineDecay"
-    ]
+    assert (
+        status == 0
+        and report["checks"] == []
+        and list(report["not_implemented"]) == ["schedules.CosineDecay"]
+    )
 
 
 @needs_tensorflow
@@ -170,8 +170,17 @@ def test_not_implemented_in_the_table(packages, capsys):
 @needs_tensorflow
 def test_failing_run_gives_byte_identical_json(packages, tmp_path):
     first = tmp_path / "first.json"
-    argv = ["check", "--target", "robust_raises", "--api", BROKEN, "--dtype", "float64",
-            "--report", "json"]
+    argv = [
+        "check",
+        "--target",
+        "robust_raises",
+        "--api",
+        BROKEN,
+        "--dtype",
+        "float64",
+        "--report",
+        "json",
+    ]
     finished = subprocess.run(
         [sys.executable, "-m", "conformance", *argv, "--output", str(first)],
         capture_output=True,
@@ -188,8 +197,20 @@ def test_failing_run_gives_byte_identical_json(packages, tmp_path):
 @needs_tensorflow
 def test_junit_has_one_testcase_per_check(packages, tmp_path):
     output = tmp_path / "report.xml"
-    argv = ["check", "--target", "robust_partial", "--api", BROKEN, "PolynomialDecay",
-            "--dtype", "float64", "--report", "junit", "--output", str(output)]
+    argv = [
+        "check",
+        "--target",
+        "robust_partial",
+        "--api",
+        BROKEN,
+        "PolynomialDecay",
+        "--dtype",
+        "float64",
+        "--report",
+        "junit",
+        "--output",
+        str(output),
+    ]
     assert main(argv) == 0
     _, report = _report(tmp_path, "robust_partial", apis=(BROKEN, "PolynomialDecay"))
     root = ElementTree.parse(output).getroot()

@@ -30,19 +30,22 @@ def _fit(learning_rate, epochs: int) -> tuple[list[float], list[float]]:
     x = (2 * rng.random((SAMPLES, 1))).astype(np.float32)
     y = rng.normal(loc=x**2, scale=0.05).astype(np.float32)
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([
-        keras.Input((1,)),
-        keras.layers.Dense(10, activation="tanh"),
-        keras.layers.Dense(10, activation="tanh"),
-        keras.layers.Dense(1),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input((1,)),
+            keras.layers.Dense(10, activation="tanh"),
+            keras.layers.Dense(10, activation="tanh"),
+            keras.layers.Dense(1),
+        ]
+    )
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss="mse")
     batch_losses: list[float] = []
     record = keras.callbacks.LambdaCallback(
         on_train_batch_end=lambda batch, logs: batch_losses.append(float(logs["loss"]))
     )
-    history = model.fit(x, y, batch_size=BATCH, epochs=epochs, shuffle=False, verbose=0,
-                        callbacks=[record])
+    history = model.fit(
+        x, y, batch_size=BATCH, epochs=epochs, shuffle=False, verbose=0, callbacks=[record]
+    )
     return batch_losses, [float(v) for v in history.history["loss"]]
 
 
@@ -67,11 +70,13 @@ def test_seed000_staircase_decays_after_25_batches_not_epochs():
 
 def test_seed000_fix_decay_steps_in_batches():
     epochs = 3
-    params = dict(initial_learning_rate=1e-3, decay_steps=2 * STEPS_PER_EPOCH, decay_rate=0.95,
-                  staircase=True)
+    params = dict(
+        initial_learning_rate=1e-3, decay_steps=2 * STEPS_PER_EPOCH, decay_rate=0.95, staircase=True
+    )
     flavor = "keras3" if ORACLE.keras_major >= 3 else "keras2"
-    first = _first_change(ExponentialDecay(**params, dtype="float32", flavor=flavor), 1e-3,
-                          epochs * STEPS_PER_EPOCH)
+    first = _first_change(
+        ExponentialDecay(**params, dtype="float32", flavor=flavor), 1e-3, epochs * STEPS_PER_EPOCH
+    )
     assert first == 2 * STEPS_PER_EPOCH  # "decay every 2 epochs" is decay_steps = 2 * 32
     schedule = ORACLE.tf.keras.optimizers.schedules.ExponentialDecay(**params)
     _, static = _fit(1e-3, epochs=epochs)
@@ -123,8 +128,9 @@ def test_seed003_bias_correction_makes_constant_gradient_steps_equal_to_lr():
 
 def test_seed003_adam_beta1_one_is_nan_not_rmsprop():
     gradients = np.array([1.0, -0.5, 2.0])
-    tf_path = _v1_trajectory(lambda tf: tf.compat.v1.train.AdamOptimizer(0.01, beta1=1.0),
-                             gradients)
+    tf_path = _v1_trajectory(
+        lambda tf: tf.compat.v1.train.AdamOptimizer(0.01, beta1=1.0), gradients
+    )
     ours = _reference_trajectory(AdamOptimizer(0.01, beta1=1.0, dtype="float32"), gradients)
     # beta1 = 1: m stays 0 and 1 - beta1^t = 0, so every step is 0 * inf.
     assert np.isnan(tf_path).all() and np.isnan(ours).all()
@@ -138,15 +144,21 @@ def test_seed003_adam_beta1_zero_approaches_tf1_rmsprop_only_after_the_bias_fade
     rng = np.random.default_rng(3)
     gradients = rng.uniform(0.5, 2.0, steps) * rng.choice([-1.0, 1.0], steps)
     adam = _v1_trajectory(
-        lambda tf: tf.compat.v1.train.AdamOptimizer(lr, beta1=0.0, beta2=rho), gradients)
-    rms = _v1_trajectory(
-        lambda tf: tf.compat.v1.train.RMSPropOptimizer(lr, decay=rho), gradients)
+        lambda tf: tf.compat.v1.train.AdamOptimizer(lr, beta1=0.0, beta2=rho), gradients
+    )
+    rms = _v1_trajectory(lambda tf: tf.compat.v1.train.RMSPropOptimizer(lr, decay=rho), gradients)
     np.testing.assert_array_equal(
-        _reference_trajectory(AdamOptimizer(lr, beta1=0.0, beta2=rho, dtype="float32"),
-                              gradients).astype(np.float32), adam.astype(np.float32))
+        _reference_trajectory(
+            AdamOptimizer(lr, beta1=0.0, beta2=rho, dtype="float32"), gradients
+        ).astype(np.float32),
+        adam.astype(np.float32),
+    )
     np.testing.assert_array_equal(
-        _reference_trajectory(RMSPropOptimizer(lr, decay=rho, dtype="float32"),
-                              gradients).astype(np.float32), rms.astype(np.float32))
+        _reference_trajectory(RMSPropOptimizer(lr, decay=rho, dtype="float32"), gradients).astype(
+            np.float32
+        ),
+        rms.astype(np.float32),
+    )
     adam_steps = np.diff(np.concatenate([[0.0], adam]))
     rms_steps = np.diff(np.concatenate([[0.0], rms]))
     ratio = adam_steps / rms_steps

@@ -80,6 +80,7 @@ def test_get_config_matches_tensorflow(case, entry, target):
         pytest.skip(f"not implemented: {name} has no {case.api}")
     tf_config = ORACLE.build(case, entry).get_config()
     ours = targets.schedule_factory(package, case, "float64", entry.flavor)().get_config()
+
     # A callable (tfa's scale_fn) is compared by presence: two functions are never equal.
     def comparable(config):
         return {k: ("<callable>" if callable(v) else v) for k, v in config.items()}

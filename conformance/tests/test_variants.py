@@ -103,10 +103,8 @@ def test_momentum_learning_rate_outside_matters_only_when_the_rate_changes():
         ("optimizers.Adam", "defaults/lr-float", "keras3", {"adam-epsilon": "standard"}),
         ("optimizers.RMSprop", "defaults/lr-float", "keras3", {"rmsprop-epsilon": "outside"}),
         ("optimizers.RMSprop", "defaults/lr-float", "keras3", {"rmsprop-init": "ones"}),
-        ("compat_v1.RMSPropOptimizer", "defaults/lr-float", "compat_v1",
-         {"rmsprop-init": "zeros"}),
-        ("optimizers.legacy.RMSprop", "defaults/lr-float", "legacy",
-         {"rmsprop-epsilon": "inside"}),
+        ("compat_v1.RMSPropOptimizer", "defaults/lr-float", "compat_v1", {"rmsprop-init": "zeros"}),
+        ("optimizers.legacy.RMSprop", "defaults/lr-float", "legacy", {"rmsprop-epsilon": "inside"}),
     ],
 )
 def test_each_variant_changes_the_trajectory(api, label, flavor, declared):
@@ -172,13 +170,13 @@ def test_declared_variant_conforms_and_the_distance_from_tf_is_stated(tmp_path, 
 
 @needs_tensorflow
 def test_declaring_a_variant_one_does_not_implement_fails(tmp_path):
-    status, report = _run(tmp_path, "reference", "optimizers.Adam", "--variant",
-                          "adam-epsilon=standard")
+    status, report = _run(
+        tmp_path, "reference", "optimizers.Adam", "--variant", "adam-epsilon=standard"
+    )
     assert status == 1
     failed = [c for c in report["checks"] if c["status"] == "fail"]
     assert failed and all(
-        c["message"].startswith("does not conform to variant adam-epsilon=standard")
-        for c in failed
+        c["message"].startswith("does not conform to variant adam-epsilon=standard") for c in failed
     )
 
 

@@ -38,8 +38,24 @@ def _files(name: str) -> list[Path]:
 def test_float32_values_round_trip_through_json_doubles():
     rng = np.random.default_rng(4)
     bits = rng.integers(0, 2**32, 200_000, dtype=np.uint64).astype(np.uint32)
-    edges = np.array([0.0, -0.0, 0.1, 1.0, 2.0**24 + 2, 3.4028235e38, -3.4028235e38,
-                      1.1754944e-38, 1e-45, 2.0**-149, np.inf, -np.inf, np.nan], np.float32)
+    edges = np.array(
+        [
+            0.0,
+            -0.0,
+            0.1,
+            1.0,
+            2.0**24 + 2,
+            3.4028235e38,
+            -3.4028235e38,
+            1.1754944e-38,
+            1e-45,
+            2.0**-149,
+            np.inf,
+            -np.inf,
+            np.nan,
+        ],
+        np.float32,
+    )
     values = np.concatenate([bits.view(np.float32), edges])
     decoded = vf.decode_values(json.loads(vf.dumps(vf.encode_values(values))), "float32")
     same = decoded.view(np.uint32) == values.view(np.uint32)
@@ -72,8 +88,17 @@ def test_float64_values_round_trip():
 def test_params_round_trip():
     from conformance.cases import Expr
 
-    params = {"a": 0.1, "b": np.float64(0.1), "c": [1, 2.5], "d": Expr("lambda x: 1 / x"),
-              "e": None, "f": True, "g": "name", "h": float("inf"), "i": (1, 2)}
+    params = {
+        "a": 0.1,
+        "b": np.float64(0.1),
+        "c": [1, 2.5],
+        "d": Expr("lambda x: 1 / x"),
+        "e": None,
+        "f": True,
+        "g": "name",
+        "h": float("inf"),
+        "i": (1, 2),
+    }
     back = vf.decode_params(json.loads(vf.dumps(vf.encode_params(params))))
     assert vf.same_params(back, params)
     assert type(back["b"]) is np.float64 and back["d"] == params["d"]
@@ -131,8 +156,13 @@ def test_stored_steps_follow_the_rule():
 def test_stored_steps_of_a_long_case():
     """Derivation for one case: 0..999 and boundary 500's neighbours give the first 32 steps,
     499-501, 2**31 - 1, and evenly spaced steps up to 96 in all, the last step included."""
-    case = Case("X/long", API, {}, steps_of(range(1000), [499, 500, 501, 2**31 - 1]),
-                key_steps=steps_of([499, 500, 501, 2**31 - 1]))
+    case = Case(
+        "X/long",
+        API,
+        {},
+        steps_of(range(1000), [499, 500, 501, 2**31 - 1]),
+        key_steps=steps_of([499, 500, 501, 2**31 - 1]),
+    )
     stored = vf.stored_steps(case)
     assert len(stored) == vf.STORED_STEPS
     assert list(stored[:32]) == list(range(32))
@@ -183,7 +213,8 @@ def test_vectors_hold_every_optimizer_case(version):
     optimizers = VectorOptimizers(Vectors(version))
     held = optimizers.oracle.optimizer_apis()
     assert set(held) >= set(optimizer_apis()) - {
-        "optimizers.legacy.Adam", "optimizers.legacy.RMSprop"
+        "optimizers.legacy.Adam",
+        "optimizers.legacy.RMSprop",
     }, held
     for api in held:
         stored = {c.id: c for c in optimizers.stored_cases(api)}
@@ -213,12 +244,14 @@ def test_gradient_digest_is_over_the_documented_bytes():
     (sparse: int64 indices, then float64 values), derived here with hashlib directly."""
     import hashlib
 
-    for case in (optimizer_cases("optimizers.Adam")[0],
-                 next(c for c in optimizer_cases() if "sparse" in c.tags)):
+    for case in (
+        optimizer_cases("optimizers.Adam")[0],
+        next(c for c in optimizer_cases() if "sparse" in c.tags),
+    ):
         arrays = vf.gradient_arrays(case.gradients)
-        digest = hashlib.sha256(b"".join(
-            a.astype(a.dtype.newbyteorder("<")).tobytes() for a in arrays.values()
-        )).hexdigest()
+        digest = hashlib.sha256(
+            b"".join(a.astype(a.dtype.newbyteorder("<")).tobytes() for a in arrays.values())
+        ).hexdigest()
         assert vf.encode_gradients(case.gradients)["sha256"] == digest
         assert list(arrays)[0] == "initial_params"
 
@@ -286,8 +319,17 @@ def _break(document: dict, how: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "how", ["missing-steps", "bad-value", "short-values", "schema-2", "unsorted-steps",
-            "optimizer-short-row", "optimizer-missing-row", "optimizer-update-beyond"]
+    "how",
+    [
+        "missing-steps",
+        "bad-value",
+        "short-values",
+        "schema-2",
+        "unsorted-steps",
+        "optimizer-short-row",
+        "optimizer-missing-row",
+        "optimizer-update-beyond",
+    ],
 )
 def test_a_schema_violation_is_a_clear_error(copied_set, capsys, how):
     path = copied_set / f"{OPTIMIZER_API if how.startswith('optimizer') else API}.json"
@@ -306,8 +348,19 @@ def test_a_schema_violation_is_a_clear_error(copied_set, capsys, how):
 @pytest.mark.parametrize("version", TF_VERSIONS)
 def test_check_reference_against_vectors_exits_0(version, tmp_path):
     output = tmp_path / "report.json"
-    status = main(["check", "--against", "vectors", "--tf-version", version,
-                   "--report", "json", "--output", str(output)])
+    status = main(
+        [
+            "check",
+            "--against",
+            "vectors",
+            "--tf-version",
+            version,
+            "--report",
+            "json",
+            "--output",
+            str(output),
+        ]
+    )
     report = json.loads(output.read_text())
     failed = [c["id"] for c in report["checks"] if c["status"] in ("fail", "error")]
     assert status == 0 and not failed, failed[:5]
@@ -322,8 +375,20 @@ def test_check_reference_against_vectors_exits_0(version, tmp_path):
 
 
 def test_wrong_target_fails_against_vectors(capsys):
-    assert main(["check", "--against", "vectors", "--api", API,
-                 "--target", "conformance.tests.floored_target"]) == 1
+    assert (
+        main(
+            [
+                "check",
+                "--against",
+                "vectors",
+                "--api",
+                API,
+                "--target",
+                "conformance.tests.floored_target",
+            ]
+        )
+        == 1
+    )
     assert "ExponentialDecay/ordinary" in capsys.readouterr().out
 
 
@@ -350,8 +415,9 @@ def test_cases_command_lists_an_optimizers_numbers(tmp_path):
     output = tmp_path / "cases.json"
     assert main(["vectors", "cases", "--api", OPTIMIZER_API, "--output", str(output)]) == 0
     listed = json.loads(output.read_text())["cases"]
-    stored = json.loads((vf.ROOT / f"tf-{TF_VERSIONS[-1]}" / f"{OPTIMIZER_API}.json")
-                        .read_text())["cases"]
+    stored = json.loads((vf.ROOT / f"tf-{TF_VERSIONS[-1]}" / f"{OPTIMIZER_API}.json").read_text())[
+        "cases"
+    ]
     assert [c["case"] for c in listed] == [c["id"] for c in stored]
     for item, record in zip(listed, stored):
         assert item["kind"] == "optimizer" and item["updates"] == record["updates"]
@@ -375,8 +441,10 @@ OPTIMIZER_RESULT_APIS = ("compat_v1.AdamOptimizer", "optimizers.RMSprop")
 def _reference_results(tmp_path_factory, *apis: str) -> Path:
     """A results file the reference writes for ``apis`` (the worked example of a port)."""
     path = tmp_path_factory.mktemp("results") / "results.json"
-    assert main(["vectors", "results", "--target", "reference", "--api", *apis,
-                 "--output", str(path)]) == 0
+    assert (
+        main(["vectors", "results", "--target", "reference", "--api", *apis, "--output", str(path)])
+        == 0
+    )
     return path
 
 
@@ -387,23 +455,41 @@ def optimizer_results(tmp_path_factory) -> Path:
 
 def test_compare_reference_optimizer_results_exits_0(optimizer_results, tmp_path):
     report_path = tmp_path / "compare.json"
-    assert main(["compare", "--results", str(optimizer_results), "--report", "json",
-                 "--output", str(report_path)]) == 0
+    assert (
+        main(
+            [
+                "compare",
+                "--results",
+                str(optimizer_results),
+                "--report",
+                "json",
+                "--output",
+                str(report_path),
+            ]
+        )
+        == 0
+    )
     compared = json.loads(report_path.read_text())
     assert {row["api"] for row in compared["rows"]} == set(OPTIMIZER_RESULT_APIS)
     assert compared["totals"]["passed"] > 0 and compared["totals"]["failed"] == 0
 
 
-def test_compare_a_tampered_trajectory_exits_1_naming_api_and_update(optimizer_results,
-                                                                     tmp_path, capsys):
+def test_compare_a_tampered_trajectory_exits_1_naming_api_and_update(
+    optimizer_results, tmp_path, capsys
+):
     document = json.loads(optimizer_results.read_text())
-    entry = next(r for r in document["results"]
-                 if r["case"].startswith("compat_v1.AdamOptimizer/") and r["dtype"] == "float32"
-                 and "params" in r)
+    entry = next(
+        r
+        for r in document["results"]
+        if r["case"].startswith("compat_v1.AdamOptimizer/")
+        and r["dtype"] == "float32"
+        and "params" in r
+    )
     updates = vf.stored_updates(1000)
     row = int(np.flatnonzero(updates > 100)[0])
-    entry["params"][row][0] = float(np.nextafter(np.float32(entry["params"][row][0]),
-                                                 np.float32(9)))
+    entry["params"][row][0] = float(
+        np.nextafter(np.float32(entry["params"][row][0]), np.float32(9))
+    )
     tampered = tmp_path / "tampered.json"
     tampered.write_text(json.dumps(document))
     assert main(["compare", "--results", str(tampered)]) == 1
@@ -419,13 +505,39 @@ def reference_results(tmp_path_factory) -> Path:
 
 def test_compare_reference_results_exits_0(reference_results, tmp_path):
     report_path = tmp_path / "compare.json"
-    assert main(["compare", "--results", str(reference_results), "--report", "json",
-                 "--output", str(report_path)]) == 0
+    assert (
+        main(
+            [
+                "compare",
+                "--results",
+                str(reference_results),
+                "--report",
+                "json",
+                "--output",
+                str(report_path),
+            ]
+        )
+        == 0
+    )
     compared = json.loads(report_path.read_text())
     check_path = tmp_path / "check.json"
-    assert main(["check", "--against", "vectors", "--api", "ExponentialDecay",
-                 "compat_v1.exponential_decay", "--report", "json",
-                 "--output", str(check_path)]) == 0
+    assert (
+        main(
+            [
+                "check",
+                "--against",
+                "vectors",
+                "--api",
+                "ExponentialDecay",
+                "compat_v1.exponential_decay",
+                "--report",
+                "json",
+                "--output",
+                str(check_path),
+            ]
+        )
+        == 0
+    )
     checked = json.loads(check_path.read_text())
     # The same checks, the same verdicts: compare's scalar-path checks are check's.
     scalar = {c["id"]: c["status"] for c in checked["checks"] if c["path"] == "scalar"}
@@ -436,14 +548,17 @@ def test_compare_reference_results_exits_0(reference_results, tmp_path):
     assert "schedules.CosineDecay" in compared["not_implemented"]
 
 
-def test_compare_a_tampered_result_exits_1_naming_api_and_step(reference_results, tmp_path,
-                                                               capsys):
+def test_compare_a_tampered_result_exits_1_naming_api_and_step(reference_results, tmp_path, capsys):
     document = json.loads(reference_results.read_text())
-    entry = next(r for r in document["results"]
-                 if r["case"] == "ExponentialDecay/ordinary" and r["dtype"] == "float32")
+    entry = next(
+        r
+        for r in document["results"]
+        if r["case"] == "ExponentialDecay/ordinary" and r["dtype"] == "float32"
+    )
     index = entry["steps"].index(20)
-    entry["values"][index] = float(np.nextafter(np.nextafter(
-        np.float32(entry["values"][index]), np.float32(1)), np.float32(1)))
+    entry["values"][index] = float(
+        np.nextafter(np.nextafter(np.float32(entry["values"][index]), np.float32(1)), np.float32(1))
+    )
     tampered = tmp_path / "tampered.json"
     tampered.write_text(json.dumps(document))
     assert main(["compare", "--results", str(tampered)]) == 1
@@ -456,8 +571,11 @@ def test_compare_a_subset_of_steps_in_any_order(reference_results, tmp_path):
     """A port may answer some of the stored steps, in its own order: each value is compared
     with TensorFlow's at its own step (a wrong pairing fails: the two values are swapped)."""
     document = json.loads(reference_results.read_text())
-    entry = next(r for r in document["results"]
-                 if r["case"] == "ExponentialDecay/ordinary" and r["dtype"] == "float32")
+    entry = next(
+        r
+        for r in document["results"]
+        if r["case"] == "ExponentialDecay/ordinary" and r["dtype"] == "float32"
+    )
     chosen = [entry["steps"].index(s) for s in (2000, 5, 20)]
     entry["steps"] = [entry["steps"][i] for i in chosen]
     entry["values"] = [entry["values"][i] for i in chosen]
@@ -471,8 +589,9 @@ def test_compare_a_subset_of_steps_in_any_order(reference_results, tmp_path):
 
 def test_compare_a_missing_case_is_an_error(reference_results, tmp_path, capsys):
     document = json.loads(reference_results.read_text())
-    document["results"] = [r for r in document["results"]
-                           if r["case"] != "ExponentialDecay/staircase"]
+    document["results"] = [
+        r for r in document["results"] if r["case"] != "ExponentialDecay/staircase"
+    ]
     partial = tmp_path / "partial.json"
     partial.write_text(json.dumps(document))
     assert main(["compare", "--results", str(partial)]) == 1
@@ -484,12 +603,22 @@ def test_compare_a_missing_case_is_an_error(reference_results, tmp_path, capsys)
 @pytest.mark.parametrize(
     "results, problem",
     [
-        ({"schema": 1, "target": {"name": "x"}, "results": [{"case": "Nope", "dtype": "float32",
-                                                              "values": [1.0]}]},
-         "no case 'Nope'"),
-        ({"schema": 1, "target": {"name": "x"}, "results": [{"case": "ExponentialDecay/ordinary",
-                                                              "dtype": "float16"}]},
-         "$.results[0].dtype"),
+        (
+            {
+                "schema": 1,
+                "target": {"name": "x"},
+                "results": [{"case": "Nope", "dtype": "float32", "values": [1.0]}],
+            },
+            "no case 'Nope'",
+        ),
+        (
+            {
+                "schema": 1,
+                "target": {"name": "x"},
+                "results": [{"case": "ExponentialDecay/ordinary", "dtype": "float16"}],
+            },
+            "$.results[0].dtype",
+        ),
         ({"schema": 1, "results": []}, "missing key 'target'"),
     ],
     ids=["unknown-case", "bad-dtype", "no-target"],

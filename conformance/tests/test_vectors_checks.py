@@ -62,16 +62,18 @@ def test_vectors_have_the_api(api, request):
 def test_target_matches_vectors(check, request, target):
     _requested(request.config)
     # The reference by default; ``--target PKG`` checks PKG.
-    _check_or_skip(check, lambda package, name: run(check, _oracle(request.config), package, name),
-                   target)
+    _check_or_skip(
+        check, lambda package, name: run(check, _oracle(request.config), package, name), target
+    )
 
 
 def test_target_optimizer_matches_vectors(optimizer, request, target):
     _requested(request.config)
     _check_or_skip(
         optimizer,
-        lambda package, name: optimizer_check.run(optimizer, _optimizers(request.config),
-                                                  package, name),
+        lambda package, name: optimizer_check.run(
+            optimizer, _optimizers(request.config), package, name
+        ),
         target,
     )
 

@@ -43,34 +43,61 @@ def add_commands(commands, report_formats) -> None:
         "export", help="write the vectors of the installed TensorFlow (needs TensorFlow)"
     )
     export.add_argument(
-        "--output", metavar="DIR", default=str(vf.ROOT),
+        "--output",
+        metavar="DIR",
+        default=str(vf.ROOT),
         help="directory to write tf-<version>/ (and tfa-.../) under; default: the package's "
         "own conformance/vectors",
     )
-    export.add_argument("--api", nargs="+", action="extend", metavar="NAME",
-                        help="only these APIs (default: every one this TensorFlow has)")
+    export.add_argument(
+        "--api",
+        nargs="+",
+        action="extend",
+        metavar="NAME",
+        help="only these APIs (default: every one this TensorFlow has)",
+    )
     verify = actions.add_parser(
         "verify", help="check every vector directory against its manifest and the schema"
     )
-    verify.add_argument("--root", metavar="DIR", default=str(vf.ROOT),
-                        help="the directory holding tf-*/ and tfa-*/ (default: the shipped ones)")
+    verify.add_argument(
+        "--root",
+        metavar="DIR",
+        default=str(vf.ROOT),
+        help="the directory holding tf-*/ and tfa-*/ (default: the shipped ones)",
+    )
     listing = actions.add_parser(
         "cases", help="print the cases a port must compute (the results schema's input form)"
     )
     results = actions.add_parser(
         "results", help="write a results file computed by a Python target (a worked example)"
     )
-    results.add_argument("--target", default="reference", metavar="PACKAGE",
-                         help="importable package laid out like `reference`")
-    results.add_argument("--dtype", choices=("float32", "float64"),
-                         help="only this mode of the target (default: both)")
+    results.add_argument(
+        "--target",
+        default="reference",
+        metavar="PACKAGE",
+        help="importable package laid out like `reference`",
+    )
+    results.add_argument(
+        "--dtype",
+        choices=("float32", "float64"),
+        help="only this mode of the target (default: both)",
+    )
     for action in (listing, results):
-        action.add_argument("--api", nargs="+", action="extend", metavar="NAME",
-                            help="only these APIs (default: all of the set)")
-        action.add_argument("--tf-version", metavar="X.Y.Z",
-                            help="which shipped TensorFlow's vectors (default: the newest)")
-        action.add_argument("--output", metavar="FILE",
-                            help="write to FILE instead of standard output")
+        action.add_argument(
+            "--api",
+            nargs="+",
+            action="extend",
+            metavar="NAME",
+            help="only these APIs (default: all of the set)",
+        )
+        action.add_argument(
+            "--tf-version",
+            metavar="X.Y.Z",
+            help="which shipped TensorFlow's vectors (default: the newest)",
+        )
+        action.add_argument(
+            "--output", metavar="FILE", help="write to FILE instead of standard output"
+        )
 
     compare = commands.add_parser(
         "compare",
@@ -81,20 +108,37 @@ def add_commands(commands, report_formats) -> None:
         "usage or setup error.",
     )
     compare.add_argument("--results", required=True, metavar="FILE", help="the results file")
-    compare.add_argument("--tf-version", metavar="X.Y.Z",
-                         help="which shipped TensorFlow's vectors (default: the one the results "
-                         "file names, else the newest)")
-    compare.add_argument("--api", nargs="+", action="extend", metavar="NAME",
-                         help="only these APIs (default: every API the results cover)")
-    compare.add_argument("--dtype", choices=("float32", "float64"),
-                         help="only this mode's results (default: both)")
-    compare.add_argument("--require-all", action="store_true",
-                         help="an API of the vector set with no results fails the run "
-                         "(default: reported as 'not implemented')")
-    compare.add_argument("--report", choices=tuple(report_formats), default="table",
-                         help="report format (default: table)")
-    compare.add_argument("--output", metavar="FILE",
-                         help="write the report to FILE instead of standard output")
+    compare.add_argument(
+        "--tf-version",
+        metavar="X.Y.Z",
+        help="which shipped TensorFlow's vectors (default: the one the results "
+        "file names, else the newest)",
+    )
+    compare.add_argument(
+        "--api",
+        nargs="+",
+        action="extend",
+        metavar="NAME",
+        help="only these APIs (default: every API the results cover)",
+    )
+    compare.add_argument(
+        "--dtype", choices=("float32", "float64"), help="only this mode's results (default: both)"
+    )
+    compare.add_argument(
+        "--require-all",
+        action="store_true",
+        help="an API of the vector set with no results fails the run "
+        "(default: reported as 'not implemented')",
+    )
+    compare.add_argument(
+        "--report",
+        choices=tuple(report_formats),
+        default="table",
+        help="report format (default: table)",
+    )
+    compare.add_argument(
+        "--output", metavar="FILE", help="write the report to FILE instead of standard output"
+    )
 
 
 def run(options: argparse.Namespace) -> int:
@@ -150,8 +194,12 @@ def export(options: argparse.Namespace) -> int:
     started = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        written = write(oracle, Path(options.output), selected,
-                        progress=lambda label: print(f"  {label}", file=sys.stderr))
+        written = write(
+            oracle,
+            Path(options.output),
+            selected,
+            progress=lambda label: print(f"  {label}", file=sys.stderr),
+        )
     for directory in written:
         files = len(list(directory.glob("*.json"))) - 1
         print(f"{directory}: {files} files and {vf.MANIFEST}")
@@ -161,9 +209,11 @@ def export(options: argparse.Namespace) -> int:
 
 def verify(options: argparse.Namespace) -> int:
     root = Path(options.root)
-    directories = sorted(
-        p for p in root.iterdir() if p.is_dir() and p.name.startswith(("tf-", "tfa-"))
-    ) if root.is_dir() else []
+    directories = (
+        sorted(p for p in root.iterdir() if p.is_dir() and p.name.startswith(("tf-", "tfa-")))
+        if root.is_dir()
+        else []
+    )
     if not directories:
         raise vf.VectorError(f"{root}: no vector directories (tf-*/, tfa-*/)")
     for directory in directories:
@@ -198,7 +248,7 @@ def results(options: argparse.Namespace) -> int:
     selected = _select(oracle, options.api)
     try:
         package = targets.load(options.target)
-    except Exception as error:  # noqa: BLE001 - any import failure is a setup error
+    except Exception as error:
         raise vf.VectorError(
             f"--target {options.target} does not import: {type(error).__name__}: {error}"
         ) from error
@@ -249,8 +299,11 @@ def compare(options: argparse.Namespace) -> int:
         not_implemented=missing,
         require_all=options.require_all,
         metadata={
-            "lr_conformance": {"version": conformance.__version__, "git_commit": commit,
-                               "git_dirty": dirty},
+            "lr_conformance": {
+                "version": conformance.__version__,
+                "git_commit": commit,
+                "git_dirty": dirty,
+            },
             "target": {
                 "name": str(target["name"]),
                 "version": None if target.get("version") is None else str(target["version"]),

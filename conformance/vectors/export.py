@@ -76,8 +76,10 @@ def vector_directories(oracle: TensorFlow) -> tuple[str, str | None]:
 
 #: Changes here do not make a checkout dirty for the vectors' header: they are the vectors
 #: being written (a re-export rewrites every set, one after the other).
-_VECTOR_DATA = (":(top,exclude,glob)conformance/vectors/tf-*/**",
-                ":(top,exclude,glob)conformance/vectors/tfa-*/**")
+_VECTOR_DATA = (
+    ":(top,exclude,glob)conformance/vectors/tf-*/**",
+    ":(top,exclude,glob)conformance/vectors/tfa-*/**",
+)
 
 
 def git_state(directory: Path) -> tuple[str | None, bool | None]:
@@ -88,11 +90,15 @@ def git_state(directory: Path) -> tuple[str | None, bool | None]:
     while not directory.is_dir():
         directory = directory.parent
     try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=directory,
-                              capture_output=True, text=True, timeout=10)
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=directory, capture_output=True, text=True, timeout=10
+        )
         status = subprocess.run(
             ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", *_VECTOR_DATA],
-            cwd=directory, capture_output=True, text=True, timeout=10,
+            cwd=directory,
+            capture_output=True,
+            text=True,
+            timeout=10,
         )
     except (OSError, subprocess.SubprocessError):
         return None, None
@@ -184,9 +190,9 @@ def optimizer_document(
     ]
     records = []
     for case in optimizer_cases(api):
-        applicable = list(dict.fromkeys(
-            check.entry for check in optimizer_check.plan(optimizers, [case])
-        ))
+        applicable = list(
+            dict.fromkeys(check.entry for check in optimizer_check.plan(optimizers, [case]))
+        )
         if applicable:
             progress(case.id)
             records.append(optimizer_case_record(case, optimizers, applicable))

@@ -271,13 +271,20 @@ def encode_gradients(gradients: Gradients | SparseGradients) -> dict:
     generates (:func:`gradient_digest`): the numbers themselves are in ``vectors cases``."""
     if isinstance(gradients, SparseGradients):
         record: dict[str, Any] = {
-            "kind": "sparse", "seed": gradients.seed, "steps": gradients.steps,
-            "rows": gradients.rows, "width": gradients.width, "per_step": gradients.per_step,
+            "kind": "sparse",
+            "seed": gradients.seed,
+            "steps": gradients.steps,
+            "rows": gradients.rows,
+            "width": gradients.width,
+            "per_step": gradients.per_step,
         }
     else:
         record = {
-            "kind": "dense", "seed": gradients.seed, "steps": gradients.steps,
-            "shapes": list(gradients.shapes), "regimes": list(gradients.regimes),
+            "kind": "dense",
+            "seed": gradients.seed,
+            "steps": gradients.steps,
+            "shapes": list(gradients.shapes),
+            "regimes": list(gradients.regimes),
         }
     record["sha256"] = gradient_digest(gradients)
     return record
@@ -285,10 +292,19 @@ def encode_gradients(gradients: Gradients | SparseGradients) -> dict:
 
 def decode_gradients(record: Mapping) -> Gradients | SparseGradients:
     if record["kind"] == "sparse":
-        return SparseGradients(seed=record["seed"], steps=record["steps"], rows=record["rows"],
-                               width=record["width"], per_step=record["per_step"])
-    return Gradients(seed=record["seed"], steps=record["steps"], shapes=tuple(record["shapes"]),
-                     regimes=tuple(record["regimes"]))
+        return SparseGradients(
+            seed=record["seed"],
+            steps=record["steps"],
+            rows=record["rows"],
+            width=record["width"],
+            per_step=record["per_step"],
+        )
+    return Gradients(
+        seed=record["seed"],
+        steps=record["steps"],
+        shapes=tuple(record["shapes"]),
+        regimes=tuple(record["regimes"]),
+    )
 
 
 def gradient_arrays(gradients: Gradients | SparseGradients) -> dict[str, np.ndarray]:
@@ -337,15 +353,19 @@ def optimizer_case_from_record(api: str, record: Mapping) -> OptimizerCase:
     )
 
 
-def encode_trajectory(params: np.ndarray | None, counter: int | None, error: str | None,
-                      message: str, updates: np.ndarray) -> dict:
+def encode_trajectory(
+    params: np.ndarray | None,
+    counter: int | None,
+    error: str | None,
+    message: str,
+    updates: np.ndarray,
+) -> dict:
     """TensorFlow's trajectory at the stored updates: ``params`` (one row per stored update,
     float32 values) and ``counter``; or the exception class and message."""
     if error is not None:
         return {"error": error, "message": _first_line(message)}
     rows = np.asarray(params, dtype=np.float32)[updates]
-    return {"dtype": "float32", "params": [encode_values(row) for row in rows],
-            "counter": counter}
+    return {"dtype": "float32", "params": [encode_values(row) for row in rows], "counter": counter}
 
 
 # -- writing -------------------------------------------------------------------------------------
@@ -444,8 +464,7 @@ class _Schema:
             ):
                 self.fail(f"{where}.{key}", f"must be {_kind_name(kind)}")
 
-    def values(self, items: Any, where: str, dtype: str, count: int,
-               each: str = "step") -> None:
+    def values(self, items: Any, where: str, dtype: str, count: int, each: str = "step") -> None:
         if not isinstance(items, list) or len(items) != count:
             self.fail(where, f"must be a list of {count} values (one per {each})")
         for i, item in enumerate(items):
@@ -481,8 +500,13 @@ class _Schema:
 
 
 def _kind_name(kind) -> str:
-    names = {str: "a string", int: "an integer", list: "a list", dict: "an object",
-             bool: "true or false"}
+    names = {
+        str: "a string",
+        int: "an integer",
+        list: "a list",
+        dict: "an object",
+        bool: "true or false",
+    }
     if isinstance(kind, tuple):
         return " or ".join(names.get(k, k.__name__) for k in kind)
     return names.get(kind, kind.__name__)
@@ -558,10 +582,22 @@ def check_vector_file(document: Any, path: Path | str) -> None:
 def check_optimizer_file(document: Any, path: Path | str) -> None:
     """Raise :class:`VectorError` unless ``document`` is a schema-1 optimizer vector file."""
     schema = _Schema(path)
-    schema.require(document, "$", {
-        "schema": int, "kind": str, "api": str, "generator": dict, "versions": dict,
-        "platform": str, "date": str, "invariants": list, "entry_points": list, "cases": list,
-    })
+    schema.require(
+        document,
+        "$",
+        {
+            "schema": int,
+            "kind": str,
+            "api": str,
+            "generator": dict,
+            "versions": dict,
+            "platform": str,
+            "date": str,
+            "invariants": list,
+            "entry_points": list,
+            "cases": list,
+        },
+    )
     if document["schema"] != SCHEMA:
         schema.fail("$.schema", f"is {document['schema']}; this lr-conformance reads {SCHEMA}")
     keys = []
@@ -571,18 +607,28 @@ def check_optimizer_file(document: Any, path: Path | str) -> None:
     ids = set()
     for i, case in enumerate(document["cases"]):
         where = f"$.cases[{i}]"
-        schema.require(case, where, {
-            "id": str, "params": dict, "gradients": dict, "tags": list, "float64": bool,
-            "updates": list, "results": dict,
-        })
+        schema.require(
+            case,
+            where,
+            {
+                "id": str,
+                "params": dict,
+                "gradients": dict,
+                "tags": list,
+                "float64": bool,
+                "updates": list,
+                "results": dict,
+            },
+        )
         if "learning_rate" not in case:
             schema.fail(where, "missing key 'learning_rate'")
         if case["id"] in ids:
             schema.fail(f"{where}.id", f"duplicate case id {case['id']!r}")
         ids.add(case["id"])
         gradients = case["gradients"]
-        schema.require(gradients, f"{where}.gradients", {"kind": str, "seed": int, "steps": int,
-                                                         "sha256": str})
+        schema.require(
+            gradients, f"{where}.gradients", {"kind": str, "seed": int, "steps": int, "sha256": str}
+        )
         if gradients["kind"] not in ("dense", "sparse"):
             schema.fail(f"{where}.gradients.kind", "must be 'dense' or 'sparse'")
         try:
@@ -590,8 +636,7 @@ def check_optimizer_file(document: Any, path: Path | str) -> None:
         except (KeyError, TypeError, ValueError) as error:
             schema.fail(f"{where}.gradients", f"cannot be read back: {error!r}")
         updates = case["updates"]
-        if not updates or not all(isinstance(u, int) and not isinstance(u, bool)
-                                  for u in updates):
+        if not updates or not all(isinstance(u, int) and not isinstance(u, bool) for u in updates):
             schema.fail(f"{where}.updates", "must be a non-empty list of integers")
         if any(b <= a for a, b in zip(updates, updates[1:])) or not (
             0 <= updates[0] and updates[-1] < gradients["steps"]

@@ -96,8 +96,9 @@ def check_results_file(document: Any, path: Path | str) -> list[PortResult]:
             schema.require(item, where, {"error": str, "phase": str})
             if item["phase"] not in vf.PHASES:
                 schema.fail(f"{where}.phase", f"must be one of {vf.PHASES}")
-            outcome = Outcome(error=item["error"], phase=item["phase"],
-                              message=str(item.get("message", "")))
+            outcome = Outcome(
+                error=item["error"], phase=item["phase"], message=str(item.get("message", ""))
+            )
         else:
             schema.require(item, where, {"values": list})
             count = len(item["values"])
@@ -144,9 +145,15 @@ def _optimizer_result(schema, item: Mapping, index: int, where: str) -> PortResu
         schema.fail(f"{where}.counter", "must be an integer")
     params = np.stack([vf.decode_values(row, value_dtype) for row in rows]).astype(np.float64)
     return PortResult(
-        index=index, case=item["case"], dtype=item["dtype"], path="scalar",
-        entry_point=item.get("entry_point"), flavor=item.get("flavor"), outcome=None,
-        steps=None, trajectory=ReferenceRun(params, counter),
+        index=index,
+        case=item["case"],
+        dtype=item["dtype"],
+        path="scalar",
+        entry_point=item.get("entry_point"),
+        flavor=item.get("flavor"),
+        outcome=None,
+        steps=None,
+        trajectory=ReferenceRun(params, counter),
     )
 
 
@@ -208,13 +215,21 @@ def plan_results(
                     continue
                 for mode in dtypes:
                     paths = ["scalar"]
-                    if any(r.case == case.id and r.path == "vector" and r.dtype == mode
-                           and r.covers(entry) for r in answers):
+                    if any(
+                        r.case == case.id
+                        and r.path == "vector"
+                        and r.dtype == mode
+                        and r.covers(entry)
+                        for r in answers
+                    ):
                         paths.append("vector")
                     for path in paths:
                         candidates = [
-                            r for r in answers
-                            if r.case == case.id and r.dtype == mode and r.path == path
+                            r
+                            for r in answers
+                            if r.case == case.id
+                            and r.dtype == mode
+                            and r.path == path
                             and r.covers(entry)
                         ]
                         answer = max(candidates, key=lambda r: r.specificity, default=None)
@@ -222,8 +237,9 @@ def plan_results(
     return planned, missing, unknown
 
 
-def _plan_optimizer(optimizers: VectorOptimizers, api: str,
-                    answers: list[PortResult]) -> list[Planned]:
+def _plan_optimizer(
+    optimizers: VectorOptimizers, api: str, answers: list[PortResult]
+) -> list[Planned]:
     entries = [e for e in optimizers.entry_points(api) if any(r.covers(e) for r in answers)]
     dtypes = [d for d in DTYPES if any(r.dtype == d for r in answers)]
     planned = []
@@ -232,8 +248,11 @@ def _plan_optimizer(optimizers: VectorOptimizers, api: str,
             continue
         if check.dtype == "float32" and "vector" in check.case.tags:
             continue  # TensorFlow's SIMD kernels: see the module docstring
-        candidates = [r for r in answers if r.case == check.case.id and r.dtype == check.dtype
-                      and r.covers(check.entry)]
+        candidates = [
+            r
+            for r in answers
+            if r.case == check.case.id and r.dtype == check.dtype and r.covers(check.entry)
+        ]
         answer = max(candidates, key=lambda r: r.specificity, default=None)
         planned.append(Planned(check, answer))
     return planned
@@ -278,8 +297,9 @@ def judge(planned: Planned, oracle: Vectors, results_name: str) -> Verdict:
         f"# {results_name}, results[{answer.index}] (case {case.id!r}, {check.dtype})",
         oracle.call_source(case, check.entry),
     ]
-    return compare(case, target, expected, dtype=check.dtype, where=check.where,
-                   reproducer=reproducer)
+    return compare(
+        case, target, expected, dtype=check.dtype, where=check.where, reproducer=reproducer
+    )
 
 
 def _judge_trajectory(check, answer: PortResult, oracle: Vectors, results_name: str) -> Verdict:
@@ -295,8 +315,10 @@ def _judge_trajectory(check, answer: PortResult, oracle: Vectors, results_name: 
     exact = None
     if check.dtype == "float64" and run.params is not None:
         exact = reference_trajectory(reference, check.case, check.entry.flavor, "float64").params
-    reproducer = [f"# {results_name}, results[{answer.index}] (case {check.case.id!r}, "
-                  f"{check.dtype})", tensorflow.call]
+    reproducer = [
+        f"# {results_name}, results[{answer.index}] (case {check.case.id!r}, {check.dtype})",
+        tensorflow.call,
+    ]
     return optimizer_check.compare_with_tensorflow(check, run, tensorflow, reproducer, exact)
 
 
@@ -329,8 +351,7 @@ def cases_document(oracle: Vectors, apis: Iterable[str]) -> dict:
                     "max_ulp": record["max_ulp"],
                     "tags": record["tags"],
                     "entry_points": [
-                        {"key": key, "flavor": entries[key]["flavor"]}
-                        for key in record["results"]
+                        {"key": key, "flavor": entries[key]["flavor"]} for key in record["results"]
                     ],
                     "steps": record["steps"],
                 }
@@ -396,8 +417,9 @@ def results_from_target(
         for case in oracle.stored_cases(api):
             stored = _stored_keys(oracle, case)
             for flavor in flavors:
-                if not any(e.flavor == flavor and e.key in stored
-                           for e in oracle.entry_points(api)):
+                if not any(
+                    e.flavor == flavor and e.key in stored for e in oracle.entry_points(api)
+                ):
                     continue
                 for dtype in dtypes:
                     factory = targets.schedule_factory(package, case, dtype, flavor)
@@ -416,20 +438,26 @@ def results_from_target(
     }
 
 
-def _optimizer_results(package: ModuleType, oracle: Vectors, api: str,
-                       dtypes: Sequence[str]) -> list[dict]:
+def _optimizer_results(
+    package: ModuleType, oracle: Vectors, api: str, dtypes: Sequence[str]
+) -> list[dict]:
     """A Python target's trajectories of an optimizer API's cases, at the stored updates."""
     optimizers = VectorOptimizers(oracle)
     found = []
     for check in optimizer_check.plan(optimizers, optimizers.stored_cases(api)):
         if check.dtype not in dtypes or any(
-            f["case"] == check.case.id and f["flavor"] == check.entry.flavor
-            and f["dtype"] == check.dtype for f in found
+            f["case"] == check.case.id
+            and f["flavor"] == check.entry.flavor
+            and f["dtype"] == check.dtype
+            for f in found
         ):
             continue
         run = reference_trajectory(package, check.case, check.entry.flavor, check.dtype)
-        item: dict[str, Any] = {"case": check.case.id, "flavor": check.entry.flavor,
-                                "dtype": check.dtype}
+        item: dict[str, Any] = {
+            "case": check.case.id,
+            "flavor": check.entry.flavor,
+            "dtype": check.dtype,
+        }
         if run.error is not None:
             item.update({"error": run.error, "phase": "construct"})
         else:

@@ -41,13 +41,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from docutils import nodes  # noqa: E402
-from docutils.parsers.rst import directives  # noqa: E402
-from docutils.statemachine import StringList  # noqa: E402
-from sphinx.util import logging  # noqa: E402
-from sphinx.util.docutils import SphinxDirective  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+from docutils import nodes
+from docutils.parsers.rst import directives
+from docutils.statemachine import StringList
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
 
 logger = logging.getLogger(__name__)
 
@@ -165,7 +165,7 @@ class _ReferenceDirective(SphinxDirective):
             for label, expression in _curves(list(self.content)):
                 try:
                     values = eval(expression, dict(namespace), {"s": steps})  # noqa: S307
-                except Exception as error:  # noqa: BLE001 - reported as a build error
+                except Exception as error:
                     message = f"{expression!r} raised {type(error).__name__}: {error}"
                     raise self.error(message) from error
                 results.append((label, np.asarray(values)))

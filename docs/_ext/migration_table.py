@@ -47,8 +47,12 @@ def run(framework: str, output: Path, only: list[str] | None = None) -> None:
     oracle = tensorflow()
     scalar_modes = {m for m in MODES if m[1] == "scalar"}
     records = []
-    checks = [c for c in plan(oracle, CASES) if (c.dtype, c.path) in scalar_modes
-              and (not only or any(name in c.case.api for name in only))]
+    checks = [
+        c
+        for c in plan(oracle, CASES)
+        if (c.dtype, c.path) in scalar_modes
+        and (not only or any(name in c.case.api for name in only))
+    ]
     for number, check in enumerate(checks):
         case = check.case
         print(f"[{number + 1}/{len(checks)}] {check.id}", file=sys.stderr)
@@ -60,13 +64,17 @@ def run(framework: str, output: Path, only: list[str] | None = None) -> None:
             target = targets.evaluate(factory, targets.fed_steps(case))
         recipe = tf_api.last_recipe
         record = {
-            "api": case.api, "case": case.id, "entry": check.entry.label,
-            "dtype": check.dtype, "recipe": recipe.label if recipe else None,
+            "api": case.api,
+            "case": case.id,
+            "entry": check.entry.label,
+            "dtype": check.dtype,
+            "recipe": recipe.label if recipe else None,
             "when": recipe.when if recipe else None,
             "source": recipe.source() if recipe else None,
-            "invalid": "invalid" in case.tags, "tf_error": tf_outcome.error,
-            "target_error": target.error, "message": target.message.splitlines()[0][:200]
-            if target.message else "",
+            "invalid": "invalid" in case.tags,
+            "tf_error": tf_outcome.error,
+            "target_error": target.error,
+            "message": target.message.splitlines()[0][:200] if target.message else "",
         }
         unreached = _unreached(target)
         if target.error == "NotReached" or (unreached is not None and unreached.all()):
@@ -79,21 +87,38 @@ def run(framework: str, output: Path, only: list[str] | None = None) -> None:
             case = replace(case, steps=case.steps[keep])
             tf_outcome = _subset(tf_outcome, keep, Outcome)
             target = _subset(target, keep, Outcome)
-        verdict = compare(case, target, tf_outcome, dtype=check.dtype, where=check.where,
-                          reproducer=[])
-        record.update(
-            status="pass" if verdict.passed else "fail", message=verdict.message[:400],
-            steps=verdict.steps_checked, bit_exact=verdict.bit_exact, worst=verdict.worst,
+        verdict = compare(
+            case, target, tf_outcome, dtype=check.dtype, where=check.where, reproducer=[]
         )
-        if target.values is not None and tf_outcome.values is not None and not target.raised \
-                and not tf_outcome.raised:
+        record.update(
+            status="pass" if verdict.passed else "fail",
+            message=verdict.message[:400],
+            steps=verdict.steps_checked,
+            bit_exact=verdict.bit_exact,
+            worst=verdict.worst,
+        )
+        if (
+            target.values is not None
+            and tf_outcome.values is not None
+            and not target.raised
+            and not tf_outcome.raised
+        ):
             record.update(_relative(case, np.asarray(target.values), np.asarray(tf_outcome.values)))
         records.append(record)
-    metadata = {"framework": framework, "framework_version": package.__version__,
-                "versions": oracle.versions(), "numpy": np.__version__}
+    metadata = {
+        "framework": framework,
+        "framework_version": package.__version__,
+        "versions": oracle.versions(),
+        "numpy": np.__version__,
+    }
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps({"metadata": metadata, "records": records}, indent=1,
-                                 sort_keys=True, default=str) + "\n", encoding="utf-8")
+    output.write_text(
+        json.dumps(
+            {"metadata": metadata, "records": records}, indent=1, sort_keys=True, default=str
+        )
+        + "\n",
+        encoding="utf-8",
+    )
 
 
 def run_optimizers(framework: str, output: Path, only: list[str] | None = None) -> None:
@@ -129,33 +154,61 @@ def run_optimizers(framework: str, output: Path, only: list[str] | None = None) 
     records = []
     for number, (case, entry, dtype) in enumerate(plan):
         print(f"[{number + 1}/{len(plan)}] {case.id}|{entry.key}|{dtype}", file=sys.stderr)
-        record = {"kind": "optimizer", "api": case.api, "case": case.id, "entry": entry.label,
-                  "dtype": dtype, "invalid": False, "tf_error": None}
+        record = {
+            "kind": "optimizer",
+            "api": case.api,
+            "case": case.id,
+            "entry": entry.label,
+            "dtype": dtype,
+            "invalid": False,
+            "tf_error": None,
+        }
         try:
             optimizer = reference_optimizer(package, case, entry.flavor, dtype)
             record["recipe"] = getattr(optimizer, "label", type(optimizer).__name__)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 ours = reference_trajectory(package, case, entry.flavor, dtype)
-            verdict = compare_trajectories(case, ours, oracle.trajectory(case, entry),
-                                           dtype=dtype, where=entry.label, reproducer=[])
+            verdict = compare_trajectories(
+                case,
+                ours,
+                oracle.trajectory(case, entry),
+                dtype=dtype,
+                where=entry.label,
+                reproducer=[],
+            )
         except Exception as error:  # noqa: BLE001 - the framework's failure is the result
-            record.update(status="error", target_error=type(error).__name__,
-                          message=str(error).splitlines()[0][:200] if str(error) else "")
+            record.update(
+                status="error",
+                target_error=type(error).__name__,
+                message=str(error).splitlines()[0][:200] if str(error) else "",
+            )
             records.append(record)
             continue
         passed = verdict.worst <= FLOAT32_RELATIVE if dtype == "float32" else verdict.passed
         record.update(
-            status="pass" if passed else "fail", bound=verdict.bound,
-            worst=verdict.worst, first_step=verdict.first_step,
-            target_error=ours.error, message=verdict.detail[:300],
+            status="pass" if passed else "fail",
+            bound=verdict.bound,
+            worst=verdict.worst,
+            first_step=verdict.first_step,
+            target_error=ours.error,
+            message=verdict.detail[:300],
         )
         records.append(record)
-    metadata = {"framework": framework, "framework_version": package.__version__,
-                "versions": oracle.oracle.versions(), "numpy": np.__version__}
+    metadata = {
+        "framework": framework,
+        "framework_version": package.__version__,
+        "versions": oracle.oracle.versions(),
+        "numpy": np.__version__,
+    }
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps({"metadata": metadata, "records": records}, indent=1,
-                                 sort_keys=True, default=str) + "\n", encoding="utf-8")
+    output.write_text(
+        json.dumps(
+            {"metadata": metadata, "records": records}, indent=1, sort_keys=True, default=str
+        )
+        + "\n",
+        encoding="utf-8",
+    )
 
 
 def _unreached(outcome) -> np.ndarray | None:
@@ -168,8 +221,11 @@ def _subset(outcome, keep: np.ndarray, outcome_type):
     if outcome.raised:
         return outcome
     errors = None if outcome.step_errors is None else np.asarray(outcome.step_errors)[keep]
-    return outcome_type(values=np.asarray(outcome.values).reshape(-1)[keep], step_errors=errors,
-                        message=outcome.message)
+    return outcome_type(
+        values=np.asarray(outcome.values).reshape(-1)[keep],
+        step_errors=errors,
+        message=outcome.message,
+    )
 
 
 def _relative(case, target: np.ndarray, tf: np.ndarray) -> dict:
@@ -187,9 +243,13 @@ def _relative(case, target: np.ndarray, tf: np.ndarray) -> dict:
         return {"relative": 0.0}
     first = int(np.argmax(~same))
     worst = int(np.argmax(relative))
-    return {"relative": float(relative[worst]), "worst_step": int(case.steps[worst]),
-            "first_step": int(case.steps[first]), "first_target": float(t[first]),
-            "first_tf": float(o[first])}
+    return {
+        "relative": float(relative[worst]),
+        "worst_step": int(case.steps[worst]),
+        "first_step": int(case.steps[first]),
+        "first_target": float(t[first]),
+        "first_tf": float(o[first]),
+    }
 
 
 # -- render ----------------------------------------------------------------------------------
@@ -210,8 +270,9 @@ def render(files: list[Path]) -> str:
         for api in taken:
             by_framework[meta["framework"]][api] = apis[api]
         if taken:
-            versions = ", ".join(f"{k} {v}" for k, v in meta["versions"].items()
-                                 if not v.startswith("absent"))
+            versions = ", ".join(
+                f"{k} {v}" for k, v in meta["versions"].items() if not v.startswith("absent")
+            )
             provenance[meta["framework"]].append(
                 f"{meta['framework']} {meta['framework_version']} against {versions} "
                 f"(numpy {meta['numpy']}): {', '.join(taken)}"
@@ -257,8 +318,7 @@ def render(files: list[Path]) -> str:
 
 
 def _is_optimizer(by_framework, api: str) -> bool:
-    return any(r.get("kind") == "optimizer" for f in by_framework.values()
-               for r in f.get(api, []))
+    return any(r.get("kind") == "optimizer" for f in by_framework.values() for r in f.get(api, []))
 
 
 def _tf_optimizer_name(api: str) -> str:
@@ -277,15 +337,16 @@ def _optimizer_verdict(records: list[dict]) -> tuple[str, str]:
     if worst is None:
         return IMPOSSIBLE, errors[0]["message"]
     failing = [r for r in f32 if r["status"] == "fail"]
-    detail = (f"worst relative error {worst['worst']:.2g} (case `{worst['case']}`, "
-              f"{worst['entry']})")
+    detail = f"worst relative error {worst['worst']:.2g} (case `{worst['case']}`, {worst['entry']})"
     if errors:
         detail += f"; {len(errors)} checks raise ({errors[0]['target_error']})"
     if not failing:
         return EXACT, detail + f"; every float32 trajectory within {1e-6:g} of TensorFlow's"
     first = failing[0]
-    return DIFFERS, (f"{len(failing)}/{len(f32)} float32 trajectories beyond 1e-06; {detail}; "
-                     f"e.g. `{first['case']}`: {first['message']}")
+    return DIFFERS, (
+        f"{len(failing)}/{len(f32)} float32 trajectories beyond 1e-06; {detail}; "
+        f"e.g. `{first['case']}`: {first['message']}"
+    )
 
 
 def _optimizer_cell(records: list[dict]) -> str:
@@ -294,6 +355,7 @@ def _optimizer_cell(records: list[dict]) -> str:
     groups: dict[str, list[dict]] = defaultdict(list)
     for record in records:
         groups[record.get("recipe") or "(none)"].append(record)
+
     def verdicts(group: list[dict]) -> str:
         dense = [r for r in group if "/sparse/" not in r["case"]]
         sparse = [r for r in group if "/sparse/" in r["case"]]
@@ -310,20 +372,30 @@ def _optimizer_cell(records: list[dict]) -> str:
 
 
 def _optimizer_section(title: str, records: list[dict]) -> list[str]:
-    lines = [f"{title}:", "", "| case | recipe | float32: worst relative error | "
-             "float64: within TF's float32 error | verdict |", "|---|---|---|---|---|"]
+    lines = [
+        f"{title}:",
+        "",
+        "| case | recipe | float32: worst relative error | "
+        "float64: within TF's float32 error | verdict |",
+        "|---|---|---|---|---|",
+    ]
     by_case: dict[str, dict[str, dict]] = defaultdict(dict)
     for record in records:
         by_case[record["case"]][record["dtype"]] = record
     for case, modes in by_case.items():
         f32, f64 = modes.get("float32"), modes.get("float64")
         if f32 is not None and f32["status"] == "error":
-            lines.append(f"| `{case}` | `{f32.get('recipe')}` | raises {f32['target_error']}: "
-                         f"{f32['message']} | | **{IMPOSSIBLE}** |")
+            lines.append(
+                f"| `{case}` | `{f32.get('recipe')}` | raises {f32['target_error']}: "
+                f"{f32['message']} | | **{IMPOSSIBLE}** |"
+            )
             continue
         worst = f"{f32['worst']:.2g}" if f32 else ""
-        within = "" if f64 is None else ("yes" if f64["status"] == "pass" else
-                                         f"no ({f64['worst']:.2g})")
+        within = (
+            ""
+            if f64 is None
+            else ("yes" if f64["status"] == "pass" else f"no ({f64['worst']:.2g})")
+        )
         verdict = EXACT if f32 and f32["status"] == "pass" else DIFFERS
         recipe = (f32 or f64).get("recipe")
         lines.append(f"| `{case}` | `{recipe}` | {worst} | {within} | **{verdict}** |")
@@ -362,16 +434,20 @@ def _verdict(group: list[dict]) -> tuple[str, str]:
     if all(r["status"] == "pass" for r in f32):
         worst = max((r["worst"] for r in f32), default=0)
         exact = sum(r["bit_exact"] for r in f32), sum(r["steps"] for r in f32)
-        return EXACT, (f"float32: every step within the budget (worst {worst:g} ULP; "
-                       f"{exact[0]}/{exact[1]} steps bit-exact)")
+        return EXACT, (
+            f"float32: every step within the budget (worst {worst:g} ULP; "
+            f"{exact[0]}/{exact[1]} steps bit-exact)"
+        )
     failing = [r for r in f32 if r["status"] == "fail"]
     worst = max(failing, key=lambda r: r.get("relative", np.inf))
     first = failing[0]
-    detail = (f"{len(failing)}/{len(f32)} float32 checks over the ULP budget; first in "
-              f"`{first['case']}` at step {first.get('first_step')}: "
-              f"{first.get('first_target')!r} vs TensorFlow {first.get('first_tf')!r}; worst "
-              f"relative error {worst.get('relative', np.inf):.2g} in `{worst['case']}` at step "
-              f"{worst.get('worst_step')}")
+    detail = (
+        f"{len(failing)}/{len(f32)} float32 checks over the ULP budget; first in "
+        f"`{first['case']}` at step {first.get('first_step')}: "
+        f"{first.get('first_target')!r} vs TensorFlow {first.get('first_tf')!r}; worst "
+        f"relative error {worst.get('relative', np.inf):.2g} in `{worst['case']}` at step "
+        f"{worst.get('worst_step')}"
+    )
     if target_errors := [r for r in failing if r.get("target_error") or "raises" in r["message"]]:
         detail += f"; {target_errors[0]['message'].split(';')[0]} (`{target_errors[0]['case']}`)"
     if f64 and all(r["status"] == "pass" for r in f64):
@@ -379,15 +455,18 @@ def _verdict(group: list[dict]) -> tuple[str, str]:
     bad64 = [r for r in f64 if r["status"] == "fail"]
     if bad64:
         cases = sorted({r["case"] for r in bad64})
-        detail += (f"; a different function (float64 outside TensorFlow's float32 error) in "
-                   f"{', '.join(f'`{c}`' for c in cases)}: "
-                   f"{bad64[0]['message'].split(';')[0]}")
+        detail += (
+            f"; a different function (float64 outside TensorFlow's float32 error) in "
+            f"{', '.join(f'`{c}`' for c in cases)}: "
+            f"{bad64[0]['message'].split(';')[0]}"
+        )
     return DIFFERS, detail
 
 
 def _summary_cell(groups: dict[str, list[dict]]) -> str:
     if not groups:
         return "—"
+
     def name(group: list[dict]) -> str:
         return group[0]["recipe"] + (f" ({group[0]['when']})" if len(groups) > 1 else "")
 
@@ -397,13 +476,18 @@ def _summary_cell(groups: dict[str, list[dict]]) -> str:
 def _recipe_section(label: str, group: list[dict]) -> list[str]:
     verdict, detail = _verdict(group)
     cases = sorted({r["case"] for r in group})
-    unreached = sorted({r["case"] for r in group if r.get("status") == "not_reached"
-                        or r.get("not_reached_steps")})
-    lines = [f"**{label}** — used when: {group[0]['when']}. Verdict: **{verdict}**: {detail}.",
-             f"Cases ({len(cases)}): {', '.join(f'`{c}`' for c in cases)}."]
+    unreached = sorted(
+        {r["case"] for r in group if r.get("status") == "not_reached" or r.get("not_reached_steps")}
+    )
+    lines = [
+        f"**{label}** — used when: {group[0]['when']}. Verdict: **{verdict}**: {detail}.",
+        f"Cases ({len(cases)}): {', '.join(f'`{c}`' for c in cases)}.",
+    ]
     if unreached:
-        lines.append(f"Steps not reached in {', '.join(f'`{c}`' for c in unreached)} "
-                     "(see the recipe's driver).")
+        lines.append(
+            f"Steps not reached in {', '.join(f'`{c}`' for c in unreached)} "
+            "(see the recipe's driver)."
+        )
     for source in dict.fromkeys(r["source"] for r in group if r["source"]):
         lines += ["", "```python", source, "```"]
     return lines + [""]
@@ -414,18 +498,27 @@ def _invalid_section(records: list[dict]) -> list[str]:
     if not invalid:
         return []
     same = [r for r in invalid if r["status"] == "pass"]
+
     def outcome(record: dict) -> str:
         if not record["tf_error"] and not record["target_error"]:
             return "both return values, different ones"
-        return (f"TF {record['tf_error'] or 'returns values'}, recipe "
-                f"{record['target_error'] or 'returns values'}")
+        return (
+            f"TF {record['tf_error'] or 'returns values'}, recipe "
+            f"{record['target_error'] or 'returns values'}"
+        )
 
     examples = sorted({f"`{r['case']}`: {outcome(r)}" for r in invalid if r["status"] != "pass"})
-    lines = [f"Bad input ({len({r['case'] for r in invalid})} cases): "
-             f"{len(same)}/{len(invalid)} checks behave as TensorFlow does."]
+    lines = [
+        f"Bad input ({len({r['case'] for r in invalid})} cases): "
+        f"{len(same)}/{len(invalid)} checks behave as TensorFlow does."
+    ]
     if examples:
-        lines.append("Different: " + "; ".join(examples[:6]) +
-                     (f"; and {len(examples) - 6} more" if len(examples) > 6 else "") + ".")
+        lines.append(
+            "Different: "
+            + "; ".join(examples[:6])
+            + (f"; and {len(examples) - 6} more" if len(examples) > 6 else "")
+            + "."
+        )
     return lines + [""]
 
 
@@ -525,16 +618,21 @@ def main(argv: list[str] | None = None) -> int:
     run_parser = commands.add_parser("run", help="check one framework's adapter here")
     run_parser.add_argument("framework", choices=[name for name, _ in FRAMEWORKS])
     run_parser.add_argument("output", type=Path)
-    run_parser.add_argument("--api", nargs="+", metavar="TEXT",
-                            help="only the APIs whose name contains one of these")
-    run_parser.add_argument("--optimizers", action="store_true",
-                            help="the optimizer trajectories instead of the schedules")
+    run_parser.add_argument(
+        "--api", nargs="+", metavar="TEXT", help="only the APIs whose name contains one of these"
+    )
+    run_parser.add_argument(
+        "--optimizers",
+        action="store_true",
+        help="the optimizer trajectories instead of the schedules",
+    )
     render_parser = commands.add_parser("render", help="write the page from run results")
     render_parser.add_argument("files", type=Path, nargs="+")
     options = parser.parse_args(argv)
     if options.command == "run":
-        (run_optimizers if options.optimizers else run)(options.framework, options.output,
-                                                         options.api)
+        (run_optimizers if options.optimizers else run)(
+            options.framework, options.output, options.api
+        )
     else:
         sys.stdout.write(render(options.files))
     return 0

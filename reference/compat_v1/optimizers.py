@@ -273,12 +273,22 @@ class RMSPropOptimizer(_V1Optimizer):
         if isinstance(gradient, IndexedSlices):
             rows = sum_duplicates(gradient)
             param, rms, momentum, mg = sparse_apply_rms_prop(
-                rows.indices, rows.values, param, slots["rms"], slots["momentum"], **context,
+                rows.indices,
+                rows.values,
+                param,
+                slots["rms"],
+                slots["momentum"],
+                **context,
                 mg=slots.get("mg"),
             )
         else:
             param, rms, momentum, mg = apply_rms_prop(
-                gradient, param, slots["rms"], slots["momentum"], **context, mg=slots.get("mg"),
+                gradient,
+                param,
+                slots["rms"],
+                slots["momentum"],
+                **context,
+                mg=slots.get("mg"),
             )
         updated = {"rms": rms, "momentum": momentum}
         if self.centered:

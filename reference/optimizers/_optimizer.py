@@ -123,8 +123,9 @@ class Optimizer:
         with _arith.ieee():
             for i, (gradient, param) in enumerate(zip(gradients, arrays)):
                 own = {name: slots[name][i] for name in slots}
-                new_param, own = self._update(self._gradient(gradient), self._cast(param),
-                                              own, context)
+                new_param, own = self._update(
+                    self._gradient(gradient), self._cast(param), own, context
+                )
                 new_params.append(_arith.flush_subnormals(new_param))
                 for name, value in own.items():
                     slots[name][i] = _arith.flush_subnormals(value)
@@ -225,8 +226,9 @@ def sum_duplicates(gradient: IndexedSlices) -> IndexedSlices:
 def densify(gradient: IndexedSlices, shape) -> np.ndarray:
     """The dense tensor of an :class:`IndexedSlices` (``tf.convert_to_tensor``: zeros, then the
     rows added in order, so repeated indices are summed)."""
-    return scatter_add(np.zeros(shape, dtype=gradient.values.dtype), gradient.indices,
-                       gradient.values)
+    return scatter_add(
+        np.zeros(shape, dtype=gradient.values.dtype), gradient.indices, gradient.values
+    )
 
 
 def scatter_add(array: np.ndarray, indices: np.ndarray, updates: np.ndarray) -> np.ndarray:

@@ -116,8 +116,11 @@ class Adam(Optimizer):
         self.name = name or ("Adam" if flavor == "keras2" else "adam")
 
     def slot_names(self) -> tuple[str, ...]:
-        names = ("m", "v", "vhat") if self.flavor == "keras2" else (
-            "momentum", "velocity", "velocity_hat")
+        names = (
+            ("m", "v", "vhat")
+            if self.flavor == "keras2"
+            else ("momentum", "velocity", "velocity_hat")
+        )
         return names if self.amsgrad else names[:2]
 
     def _prepare(self, state):

@@ -170,11 +170,13 @@ class RMSprop(Optimizer):
         indices, values = gradient
         shape = param.shape
         velocity = rho * slots["velocity"] + densify(
-            IndexedSlices(indices, one_minus_rho * (values * values)), shape)
+            IndexedSlices(indices, one_minus_rho * (values * values)), shape
+        )
         updated = {"velocity": velocity}
         if self.centered:
             average = rho * slots["average_gradient"] + densify(
-                IndexedSlices(indices, one_minus_rho * values), shape)
+                IndexedSlices(indices, one_minus_rho * values), shape
+            )
             updated["average_gradient"] = average
             denominator = velocity - average * average + context["epsilon"]
         else:
@@ -185,7 +187,8 @@ class RMSprop(Optimizer):
         increment = (context["lr"] * values) / np.sqrt(denominator[indices])
         if self.momentum > 0:
             momentum = context["momentum"] * slots["momentum"] + densify(
-                IndexedSlices(indices, increment), shape)
+                IndexedSlices(indices, increment), shape
+            )
             updated["momentum"] = momentum
             return param - momentum, updated
         return scatter_add(param, indices, -increment), updated

@@ -58,8 +58,7 @@ class Recipe:
 def _namespace(arguments: dict, horizon: int) -> dict:
     from conformance.targets.optax.recipes import HELPERS
 
-    return {"optax": optax, "jnp": jnp, "math": math, "horizon": horizon, **HELPERS,
-            **arguments}
+    return {"optax": optax, "jnp": jnp, "math": math, "horizon": horizon, **HELPERS, **arguments}
 
 
 def build(recipe: Recipe, arguments: dict, horizon: int = 0):

@@ -36,8 +36,11 @@ def natural_exp_decay(a: dict) -> Recipe:
 
 def inverse_time_decay(a: dict) -> Recipe:
     p = "jnp.floor(count / decay_steps)" if a.get("staircase") else "count / decay_steps"
-    return Recipe("custom", f"lambda count: initial_learning_rate / (1 + decay_rate * {p})",
-                  "always (no built-in)")
+    return Recipe(
+        "custom",
+        f"lambda count: initial_learning_rate / (1 + decay_rate * {p})",
+        "always (no built-in)",
+    )
 
 
 def polynomial_decay(a: dict) -> Recipe:
@@ -105,8 +108,15 @@ def sgdr_restarts(initial_learning_rate, first_decay_steps, t_mul, m_mul, alpha,
     cycles, start, length = [], 0.0, float(first_decay_steps)
     while len(cycles) < MAX_CYCLES:
         peak = initial_learning_rate * ((1 - alpha) * m_mul ** len(cycles) + alpha)
-        cycles.append(dict(init_value=peak, peak_value=peak, warmup_steps=0,
-                           decay_steps=length, end_value=initial_learning_rate * alpha))
+        cycles.append(
+            dict(
+                init_value=peak,
+                peak_value=peak,
+                warmup_steps=0,
+                decay_steps=length,
+                end_value=initial_learning_rate * alpha,
+            )
+        )
         start += length
         length *= t_mul
         if start > horizon:
@@ -127,13 +137,19 @@ def _cyclic(scale: str, when: str) -> Recipe:
 
 
 def _scale_argument(a: dict, default: str) -> str:
-    return ("jnp.floor(1 + count / (2 * step_size))"
-            if a.get("scale_mode", default) == "cycle" else "count")
+    return (
+        "jnp.floor(1 + count / (2 * step_size))"
+        if a.get("scale_mode", default) == "cycle"
+        else "count"
+    )
 
 
 def _mode(a: dict, default: str) -> str:
-    return ('scale_mode="cycle" (no built-in)' if a.get("scale_mode", default) == "cycle"
-            else 'scale_mode other than "cycle" (no built-in)')
+    return (
+        'scale_mode="cycle" (no built-in)'
+        if a.get("scale_mode", default) == "cycle"
+        else 'scale_mode other than "cycle" (no built-in)'
+    )
 
 
 def cyclical_learning_rate(a: dict) -> Recipe:

@@ -45,18 +45,21 @@ class Recipe:
     when: str = ""
 
     def source(self) -> str:
-        return (
-            f"optimizer = torch.optim.SGD(params, lr={self.lr})\n"
-            f"scheduler = {self.scheduler}"
-        )
+        return f"optimizer = torch.optim.SGD(params, lr={self.lr})\nscheduler = {self.scheduler}"
 
 
 def _namespace(arguments: dict) -> dict:
     from conformance.targets.pytorch.recipes import tf_cosine_restarts
 
     names = {name: getattr(lr_scheduler, name) for name in lr_scheduler.__all__}
-    return {**names, "math": math, "bisect": bisect, "torch": torch,
-            "tf_cosine_restarts": tf_cosine_restarts, **arguments}
+    return {
+        **names,
+        "math": math,
+        "bisect": bisect,
+        "torch": torch,
+        "tf_cosine_restarts": tf_cosine_restarts,
+        **arguments,
+    }
 
 
 def build(recipe: Recipe, arguments: dict):
@@ -87,8 +90,9 @@ def _run(recipe: Recipe, arguments: dict, wanted: list[int]) -> dict[int, object
                 continue
             try:
                 if step > SEQUENTIAL_REACH and step > epoch:
-                    if isinstance(scheduler, (lr_scheduler.SequentialLR,
-                                              lr_scheduler.ChainedScheduler)):
+                    if isinstance(
+                        scheduler, (lr_scheduler.SequentialLR, lr_scheduler.ChainedScheduler)
+                    ):
                         found[step] = NotReached(
                             f"step {step}: beyond {SEQUENTIAL_REACH} updates, and "
                             f"{type(scheduler).__name__} has no step(epoch) to jump there"

@@ -30,8 +30,10 @@ class RMSPropOptimizer(tf_api.RMSPropOptimizer, optimizers.RMSprop):
     def _prepare_state(self, optimizer: torch.optim.Optimizer) -> None:
         for group in optimizer.param_groups:
             for p in group["params"]:
-                state = {"step": torch.tensor(0.0),
-                         "square_avg": torch.ones_like(p, memory_format=torch.preserve_format)}
+                state = {
+                    "step": torch.tensor(0.0),
+                    "square_avg": torch.ones_like(p, memory_format=torch.preserve_format),
+                }
                 if group["momentum"] > 0:
                     state["momentum_buffer"] = torch.zeros_like(p)
                 if group["centered"]:

@@ -25,26 +25,42 @@ def _lambda(label_when: str, rate: str) -> Recipe:
 
 def exponential_decay(a: dict) -> Recipe:
     if a.get("staircase") and _positive_int(a["decay_steps"]):
-        return Recipe("StepLR", "initial_learning_rate",
-                      "StepLR(optimizer, step_size=decay_steps, gamma=decay_rate)",
-                      "staircase=True, integer decay_steps")
+        return Recipe(
+            "StepLR",
+            "initial_learning_rate",
+            "StepLR(optimizer, step_size=decay_steps, gamma=decay_rate)",
+            "staircase=True, integer decay_steps",
+        )
     if not a.get("staircase") and a["decay_steps"] == 1:
-        return Recipe("ExponentialLR", "initial_learning_rate",
-                      "ExponentialLR(optimizer, gamma=decay_rate)", "decay_steps=1")
+        return Recipe(
+            "ExponentialLR",
+            "initial_learning_rate",
+            "ExponentialLR(optimizer, gamma=decay_rate)",
+            "decay_steps=1",
+        )
     if a.get("staircase"):
-        return _lambda("staircase=True, non-integer decay_steps",
-                       "initial_learning_rate * decay_rate ** math.floor(e / decay_steps)")
+        return _lambda(
+            "staircase=True, non-integer decay_steps",
+            "initial_learning_rate * decay_rate ** math.floor(e / decay_steps)",
+        )
     return _lambda("otherwise", "initial_learning_rate * decay_rate ** (e / decay_steps)")
 
 
 def natural_exp_decay(a: dict) -> Recipe:
     if a.get("staircase") and _positive_int(a["decay_steps"]):
-        return Recipe("StepLR", "initial_learning_rate",
-                      "StepLR(optimizer, step_size=decay_steps, gamma=math.exp(-decay_rate))",
-                      "staircase=True, integer decay_steps")
+        return Recipe(
+            "StepLR",
+            "initial_learning_rate",
+            "StepLR(optimizer, step_size=decay_steps, gamma=math.exp(-decay_rate))",
+            "staircase=True, integer decay_steps",
+        )
     if not a.get("staircase") and a["decay_steps"] == 1:
-        return Recipe("ExponentialLR", "initial_learning_rate",
-                      "ExponentialLR(optimizer, gamma=math.exp(-decay_rate))", "decay_steps=1")
+        return Recipe(
+            "ExponentialLR",
+            "initial_learning_rate",
+            "ExponentialLR(optimizer, gamma=math.exp(-decay_rate))",
+            "decay_steps=1",
+        )
     p = "math.floor(e / decay_steps)" if a.get("staircase") else "e / decay_steps"
     return _lambda("otherwise", f"initial_learning_rate * math.exp(-decay_rate * {p})")
 
@@ -57,9 +73,12 @@ def inverse_time_decay(a: dict) -> Recipe:
 def polynomial_decay(a: dict) -> Recipe:
     end = a.get("end_learning_rate", 0.0001)
     if not a.get("cycle") and end == 0 and _positive_int(a["decay_steps"]):
-        return Recipe("PolynomialLR", "initial_learning_rate",
-                      "PolynomialLR(optimizer, total_iters=decay_steps, power=power)",
-                      "end_learning_rate=0, cycle=False, integer decay_steps")
+        return Recipe(
+            "PolynomialLR",
+            "initial_learning_rate",
+            "PolynomialLR(optimizer, total_iters=decay_steps, power=power)",
+            "end_learning_rate=0, cycle=False, integer decay_steps",
+        )
     if a.get("cycle"):
         return _lambda(
             "cycle=True",
@@ -74,8 +93,9 @@ def polynomial_decay(a: dict) -> Recipe:
 
 
 def _equal_ratios(values) -> bool:
-    if len(values) < 2 or not all(isinstance(v, float) and math.isfinite(v) and v != 0
-                                  for v in values):
+    if len(values) < 2 or not all(
+        isinstance(v, float) and math.isfinite(v) and v != 0 for v in values
+    ):
         return False
     ratios = [b / a for a, b in zip(values, values[1:])]
     return all(math.isclose(r, ratios[0], rel_tol=1e-12) for r in ratios)
@@ -83,18 +103,26 @@ def _equal_ratios(values) -> bool:
 
 def piecewise_constant_decay(a: dict) -> Recipe:
     boundaries, values = a["boundaries"], a["values"]
-    if (_equal_ratios(values) and len(boundaries) == len(values) - 1
-            and all(isinstance(b, int) for b in boundaries)):
-        return Recipe("MultiStepLR", "values[0]",
-                      "MultiStepLR(optimizer, milestones=[b + 1 for b in boundaries], "
-                      "gamma=values[1] / values[0])",
-                      "every value the previous one times the same factor")
+    if (
+        _equal_ratios(values)
+        and len(boundaries) == len(values) - 1
+        and all(isinstance(b, int) for b in boundaries)
+    ):
+        return Recipe(
+            "MultiStepLR",
+            "values[0]",
+            "MultiStepLR(optimizer, milestones=[b + 1 for b in boundaries], "
+            "gamma=values[1] / values[0])",
+            "every value the previous one times the same factor",
+        )
     return _lambda("otherwise", "values[bisect.bisect_left(boundaries, e)]")
 
 
 def _cosine_closed_form(decay_from: str, step: str) -> str:
-    return (f"{decay_from} * ((1 - alpha) * 0.5 * (1 + math.cos(math.pi * "
-            f"min({step}, decay_steps) / decay_steps)) + alpha)")
+    return (
+        f"{decay_from} * ((1 - alpha) * 0.5 * (1 + math.cos(math.pi * "
+        f"min({step}, decay_steps) / decay_steps)) + alpha)"
+    )
 
 
 def cosine_decay(a: dict) -> Recipe:
@@ -105,17 +133,23 @@ def cosine_decay(a: dict) -> Recipe:
         start = "initial_learning_rate" if a.get("warmup_target") is None else "warmup_target"
         if plain:
             return Recipe(
-                "CosineAnnealingLR + ConstantLR", start,
+                "CosineAnnealingLR + ConstantLR",
+                start,
                 "SequentialLR(optimizer, [CosineAnnealingLR(optimizer, T_max=decay_steps, "
                 f"eta_min=alpha * {start}), {clamp}], milestones=[decay_steps])",
                 "integer decay_steps, 0 <= alpha <= 1 (no warmup)",
             )
         return _lambda("otherwise (no warmup)", _cosine_closed_form(start, "e"))
     warmup_target, initial = a["warmup_target"], a["initial_learning_rate"]
-    if plain and _positive_int(a["warmup_steps"]) and warmup_target and \
-            0 < initial / warmup_target <= 1:
+    if (
+        plain
+        and _positive_int(a["warmup_steps"])
+        and warmup_target
+        and 0 < initial / warmup_target <= 1
+    ):
         return Recipe(
-            "LinearLR + CosineAnnealingLR + ConstantLR", "warmup_target",
+            "LinearLR + CosineAnnealingLR + ConstantLR",
+            "warmup_target",
             "SequentialLR(optimizer, [LinearLR(optimizer, start_factor=initial_learning_rate / "
             "warmup_target, end_factor=1.0, total_iters=warmup_steps), CosineAnnealingLR("
             "optimizer, T_max=decay_steps, eta_min=alpha * warmup_target), "
@@ -131,16 +165,22 @@ def cosine_decay(a: dict) -> Recipe:
 
 def cosine_decay_restarts(a: dict) -> Recipe:
     t_mul, m_mul = a.get("t_mul", 2.0), a.get("m_mul", 1.0)
-    if (m_mul == 1 and _positive_int(t_mul) and _positive_int(a["first_decay_steps"])
-            and 0 <= a.get("alpha", 0.0) <= 1):
+    if (
+        m_mul == 1
+        and _positive_int(t_mul)
+        and _positive_int(a["first_decay_steps"])
+        and 0 <= a.get("alpha", 0.0) <= 1
+    ):
         return Recipe(
-            "CosineAnnealingWarmRestarts", "initial_learning_rate",
+            "CosineAnnealingWarmRestarts",
+            "initial_learning_rate",
             "CosineAnnealingWarmRestarts(optimizer, T_0=first_decay_steps, T_mult=int(t_mul), "
             "eta_min=alpha * initial_learning_rate)",
             "m_mul=1, integer t_mul >= 1, integer first_decay_steps",
         )
     return Recipe(
-        "LambdaLR", "1.0",
+        "LambdaLR",
+        "1.0",
         "LambdaLR(optimizer, lambda e: tf_cosine_restarts(e, initial_learning_rate, "
         "first_decay_steps, t_mul, m_mul, alpha))",
         "otherwise (no m_mul, or a non-integer t_mul: no built-in)",
@@ -163,7 +203,8 @@ def tf_cosine_restarts(e, initial_learning_rate, first_decay_steps, t_mul, m_mul
 
 def _cyclic(mode_source: str, when: str) -> Recipe:
     return Recipe(
-        "CyclicLR", "initial_learning_rate",
+        "CyclicLR",
+        "initial_learning_rate",
         "CyclicLR(optimizer, base_lr=initial_learning_rate, max_lr=maximal_learning_rate, "
         f"step_size_up=step_size, {mode_source}, cycle_momentum=False)",
         when,
@@ -181,15 +222,18 @@ def triangular_cyclical_learning_rate(a: dict) -> Recipe:
 def triangular2_cyclical_learning_rate(a: dict) -> Recipe:
     if a.get("scale_mode", "cycle") == "cycle":
         return _cyclic('mode="triangular2"', 'scale_mode="cycle"')
-    return _cyclic("scale_fn=lambda x: 1 / 2.0 ** (x - 1), scale_mode=scale_mode",
-                   'scale_mode other than "cycle"')
+    return _cyclic(
+        "scale_fn=lambda x: 1 / 2.0 ** (x - 1), scale_mode=scale_mode",
+        'scale_mode other than "cycle"',
+    )
 
 
 def exponential_cyclical_learning_rate(a: dict) -> Recipe:
     if a.get("scale_mode", "iterations") == "iterations":
         return _cyclic('mode="exp_range", gamma=gamma', 'scale_mode="iterations"')
-    return _cyclic("scale_fn=lambda x: gamma ** x, scale_mode=scale_mode",
-                   'scale_mode other than "iterations"')
+    return _cyclic(
+        "scale_fn=lambda x: gamma ** x, scale_mode=scale_mode", 'scale_mode other than "iterations"'
+    )
 
 
 def linear_cosine_decay(a: dict) -> Recipe:

@@ -118,8 +118,9 @@ class Adam(OptimizerV2):
         ``lr * (sqrt(1 - beta_2^t) / (1 - beta_1^t))``."""
         one = self._constant(1)
         beta_1, beta_2 = context["beta1"], context["beta2"]
-        lr = context["lr"] * (np.sqrt(one - context["beta2_power"])
-                              / (one - context["beta1_power"]))
+        lr = context["lr"] * (
+            np.sqrt(one - context["beta2_power"]) / (one - context["beta1_power"])
+        )
         indices, values = gradient
         m = scatter_add(slots["m"] * beta_1, indices, values * (one - beta_1))
         v = scatter_add(slots["v"] * beta_2, indices, (values * values) * (one - beta_2))

@@ -122,8 +122,15 @@ class RMSprop(OptimizerV2):
             return self._sparse(sum_duplicates(gradient), param, slots, context)
         if self.momentum > 0:
             param, rms, momentum, mg = apply_rms_prop(
-                gradient, param, slots["rms"], slots["momentum"], context["lr"], context["rho"],
-                context["momentum"], context["epsilon"], mg=slots.get("mg"),
+                gradient,
+                param,
+                slots["rms"],
+                slots["momentum"],
+                context["lr"],
+                context["rho"],
+                context["momentum"],
+                context["epsilon"],
+                mg=slots.get("mg"),
             )
             updated = {"rms": rms, "momentum": momentum}
             if self.centered:
@@ -146,8 +153,16 @@ class RMSprop(OptimizerV2):
         indices, values = gradient
         if self.momentum > 0:
             param, rms, momentum, mg = sparse_apply_rms_prop(
-                indices, values, param, slots["rms"], slots["momentum"], context["lr"],
-                context["rho"], context["momentum"], context["epsilon"], mg=slots.get("mg"),
+                indices,
+                values,
+                param,
+                slots["rms"],
+                slots["momentum"],
+                context["lr"],
+                context["rho"],
+                context["momentum"],
+                context["epsilon"],
+                mg=slots.get("mg"),
             )
             updated = {"rms": rms, "momentum": momentum}
             if self.centered:
@@ -173,4 +188,3 @@ class RMSprop(OptimizerV2):
             "epsilon": self.epsilon,
             "centered": self.centered,
         }
-

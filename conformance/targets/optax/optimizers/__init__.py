@@ -56,17 +56,23 @@ class OptaxOptimizer(tf_api.FrameworkOptimizer):
             values = [jnp.asarray(np.asarray(a, np.float64), self.dtype) for a in arrays]
             # Training jits the update; a Python callable of the count (a TF1 decay function
             # computed outside JAX) cannot be traced, so that one runs op by op.
-            update = (transformation.update if isinstance(rate, _PythonRate)
-                      else jax.jit(transformation.update))
+            update = (
+                transformation.update
+                if isinstance(rate, _PythonRate)
+                else jax.jit(transformation.update)
+            )
             return update, transformation.init(values)
 
-    def _update(self, gradients: list, arrays: list[np.ndarray],
-                inner: tuple) -> tuple[list[np.ndarray], tuple]:
+    def _update(
+        self, gradients: list, arrays: list[np.ndarray], inner: tuple
+    ) -> tuple[list[np.ndarray], tuple]:
         update, optax_state = inner
         with _driver._x64(self.dtype == "float64"):
             values = [jnp.asarray(np.asarray(a, np.float64), self.dtype) for a in arrays]
-            dense = [jnp.asarray(tf_api.dense_gradient(g, v.shape), self.dtype)
-                     for g, v in zip(gradients, values)]
+            dense = [
+                jnp.asarray(tf_api.dense_gradient(g, v.shape), self.dtype)
+                for g, v in zip(gradients, values)
+            ]
             updates, optax_state = update(dense, optax_state, values)
             values = optax.apply_updates(values, updates)
             new = [np.asarray(v).astype(np.float64) for v in values]
@@ -88,8 +94,9 @@ class RMSprop(tf_api.RMSprop, OptaxOptimizer):
 
     def _options(self) -> dict:
         """optax.rmsprop's options; the legacy and TF1 RMSprop add theirs."""
-        return dict(decay=self.rho, eps=self.epsilon, centered=self.centered,
-                    momentum=self.momentum or None)
+        return dict(
+            decay=self.rho, eps=self.epsilon, centered=self.centered, momentum=self.momentum or None
+        )
 
     def _transformation(self, learning_rate) -> optax.GradientTransformation:
         return optax.rmsprop(learning_rate, **self._options())

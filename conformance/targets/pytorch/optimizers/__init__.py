@@ -42,8 +42,10 @@ class TorchOptimizer(tf_api.FrameworkOptimizer):
         """Slots that must not start as PyTorch starts them (TF1 RMSProp's ones)."""
 
     def _start(self, arrays: list[np.ndarray]) -> tuple:
-        tensors = [torch.tensor(np.asarray(a, np.float64), dtype=self.torch_dtype)
-                   .requires_grad_() for a in arrays]
+        tensors = [
+            torch.tensor(np.asarray(a, np.float64), dtype=self.torch_dtype).requires_grad_()
+            for a in arrays
+        ]
         rate = self.learning_rate
         if isinstance(rate, _driver.TorchSchedule):
             optimizer = self._make(tensors)
@@ -60,7 +62,8 @@ class TorchOptimizer(tf_api.FrameworkOptimizer):
             for group in optimizer.param_groups:
                 group["lr"] = 1.0
             scheduler = torch.optim.lr_scheduler.LambdaLR(
-                optimizer, lambda e: float(np.asarray(rate(e))))
+                optimizer, lambda e: float(np.asarray(rate(e)))
+            )
         else:
             optimizer, scheduler = self._make(tensors), None
             for group in optimizer.param_groups:
@@ -70,14 +73,16 @@ class TorchOptimizer(tf_api.FrameworkOptimizer):
         self._prepare_state(optimizer)
         return optimizer, scheduler, tensors
 
-    def _update(self, gradients: list, arrays: list[np.ndarray],
-                inner: tuple) -> tuple[list[np.ndarray], tuple]:
+    def _update(
+        self, gradients: list, arrays: list[np.ndarray], inner: tuple
+    ) -> tuple[list[np.ndarray], tuple]:
         optimizer, scheduler, tensors = inner
         with torch.no_grad():
             for tensor, array, gradient in zip(tensors, arrays, gradients):
                 tensor.copy_(torch.tensor(np.asarray(array, np.float64), dtype=self.torch_dtype))
-                tensor.grad = torch.tensor(tf_api.dense_gradient(gradient, tensor.shape),
-                                           dtype=self.torch_dtype)
+                tensor.grad = torch.tensor(
+                    tf_api.dense_gradient(gradient, tensor.shape), dtype=self.torch_dtype
+                )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             optimizer.step()
@@ -90,16 +95,27 @@ class Adam(tf_api.Adam, TorchOptimizer):
     label = "torch.optim.Adam"
 
     def _make(self, tensors: list[torch.Tensor]) -> torch.optim.Optimizer:
-        return torch.optim.Adam(tensors, lr=0.001, betas=(self.beta_1, self.beta_2),
-                                eps=self.epsilon, amsgrad=self.amsgrad)
+        return torch.optim.Adam(
+            tensors,
+            lr=0.001,
+            betas=(self.beta_1, self.beta_2),
+            eps=self.epsilon,
+            amsgrad=self.amsgrad,
+        )
 
 
 class RMSprop(tf_api.RMSprop, TorchOptimizer):
     label = "torch.optim.RMSprop"
 
     def _make(self, tensors: list[torch.Tensor]) -> torch.optim.Optimizer:
-        return torch.optim.RMSprop(tensors, lr=0.001, alpha=self.rho, eps=self.epsilon,
-                                   momentum=self.momentum, centered=self.centered)
+        return torch.optim.RMSprop(
+            tensors,
+            lr=0.001,
+            alpha=self.rho,
+            eps=self.epsilon,
+            momentum=self.momentum,
+            centered=self.centered,
+        )
 
 
 from conformance.targets.pytorch.optimizers import legacy  # noqa: E402
