@@ -27,8 +27,11 @@ import numpy as np
 
 import reference
 from conformance.cases import optimizer_cases
-from conformance.oracles.tensorflow_optimizers import tensorflow_optimizers
-from conformance.trajectory import reference_trajectory
+from conformance.oracles import tensorflow_optimizers as optimizers
+from conformance.oracles.tensorflow import tensorflow
+from conformance.targets import Target
+
+REFERENCE = Target("reference", reference)
 
 CASES = (
     "optimizers.Adam/defaults/lr-float",
@@ -47,10 +50,10 @@ def _best(function, repeats: int) -> float:
     return min(times)
 
 
-def _naive_eager(optimizers, case, entry) -> float:
+def _naive_eager(oracle, case, entry) -> float:
     """Seconds for the eager Python loop of apply_gradients over the case's gradients."""
-    tf = optimizers.tf
-    optimizer = optimizers.make_keras_optimizer(case, entry)
+    tf = oracle.tf
+    optimizer = optimizers.make_keras_optimizer(oracle, case, entry)
     variables = [tf.Variable(p.astype(np.float32)) for p in case.gradients.initial_params()]
     rows = case.gradients.split(case.gradients.columns().astype(np.float32))
     start = time.perf_counter()
@@ -64,10 +67,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    optimizers = tensorflow_optimizers()
-    if optimizers is None:
+    oracle = tensorflow()
+    if oracle is None:
         raise SystemExit("TensorFlow is not installed")
-    print(", ".join(f"{k} {v}" for k, v in optimizers.oracle.versions().items()))
+    print(", ".join(f"{k} {v}" for k, v in oracle.versions().items()))
     header = (
         f"{'case':52s} {'entry point':16s} {'graph+trace':>11s} {'graph':>9s} "
         f"{'naive':>8s} {'reference':>9s} {'verified':>9s}  (steps/s)"
@@ -77,22 +80,20 @@ def main() -> None:
     for case_id in CASES:
         case = by_id[case_id]
         steps = case.gradients.steps
-        for entry in optimizers.entry_points(case.api):
-            with_trace = _best(lambda c=case, e=entry: optimizers._run(c, e), args.repeats)
+        for entry in oracle.entry_points(case.api):
+            with_trace = _best(lambda c=case, e=entry: optimizers.run(oracle, c, e), args.repeats)
             graph = with_trace
             if entry.flavor != "compat_v1":
                 gradients = case.gradients.columns().astype(np.float32)  # a dense case
                 initial = [p.astype(np.float32) for p in case.gradients.initial_params()]
-                run, _ = optimizers.keras_loop(case, entry, initial, gradients)
+                run, _ = optimizers.keras_loop(oracle, case, entry, initial, gradients)
                 run()  # traced once; each further call runs another whole trajectory
                 graph = _best(run, args.repeats)
             naive = (
-                _naive_eager(optimizers, case, entry)
-                if entry.flavor != "compat_v1"
-                else float("nan")
+                _naive_eager(oracle, case, entry) if entry.flavor != "compat_v1" else float("nan")
             )
             ours = _best(
-                lambda c=case, e=entry: reference_trajectory(reference, c, e.flavor, "float32"),
+                lambda c=case, e=entry: REFERENCE.trajectory(c, e.flavor, "float32"),
                 args.repeats,
             )
             verified = steps / (with_trace + ours)

@@ -18,8 +18,9 @@ naive loop
 Then the rate of whole ``python -m conformance check`` runs (reference against TensorFlow),
 each in a fresh process as a user runs it: steps verified (every step of every passing check:
 entry point x dtype x path) over the run's wall time, which leaves out importing TensorFlow.
-Two runs: the whole catalogue, and the schedule catalogue alone (the APIs of
-``conformance.cases.apis()``), the rate issue 2 asks to be at least 10**6 steps/s. The
+Two runs: the whole catalogue, and the schedule catalogue alone
+(``conformance.registry.names("schedules")``), the rate issue 2 asks to be at least 10**6
+steps/s. The
 optimizers' own rate (trajectory steps per second) is measured by
 ``benchmarks/optimizer_rate.py``.
 
@@ -42,7 +43,8 @@ from pathlib import Path
 
 import numpy as np
 
-from conformance.cases import Case, apis, steps_of
+from conformance import registry
+from conformance.cases import Case, steps_of
 from conformance.oracles import tensorflow as oracle_module
 
 
@@ -231,7 +233,7 @@ def main() -> None:
     else:
         runs = [
             ("the whole catalogue", None),
-            ("the schedule catalogue (issue 2)", apis()),
+            ("the schedule catalogue (issue 2)", registry.names("schedules")),
         ]
     for label, selection in runs:
         found = full_check_rate(selection)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from conformance import tolerance
+from conformance import registry, tolerance
 from conformance.cases import Case
 from conformance.outcome import Outcome
 from conformance.ulp import digits_of_agreement, ulp_distance
@@ -149,7 +149,7 @@ def _within_ulps(verdict: Verdict, target, oracle, checked: np.ndarray) -> Verdi
 def _within_bound(verdict: Verdict, target, oracle, checked: np.ndarray) -> Verdict:
     exact = target.astype(np.float64)
     tf_value = oracle.astype(np.float64)
-    bound = tolerance.float64_bound(verdict.case, exact)
+    bound = registry.bound_at(verdict.case, exact)
     with np.errstate(all="ignore"):
         error = np.abs(tf_value - exact)
         both_nan = np.isnan(tf_value) & np.isnan(exact)

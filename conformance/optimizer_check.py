@@ -1,56 +1,38 @@
-"""The optimizer catalogue in ``python -m conformance check``: plan, run one check, one verdict.
+"""An optimizer check run end to end: the target's whole trajectory against the oracle's.
 
-An optimizer check runs a whole trajectory of a target's optimizer (:mod:`conformance.trajectory`)
-and compares it with TensorFlow's on one entry point (:mod:`conformance.oracles.
-tensorflow_optimizers`), in float32 mode (bit-exact to TensorFlow) or float64 mode (within the
-derived bound). A target that declares a variant (:mod:`conformance.variants`) is compared with
-that variant's exact formula instead, and the verdict says how far the variant is from
-TensorFlow. The verdict is a :class:`conformance.compare.Verdict`, so that the report treats
-schedule and optimizer checks alike: ``steps_checked`` counts updates, ``bit_exact`` the updates
-where every parameter equals TensorFlow's to the bit, ``worst`` is the largest ULP distance
-(float32) or error over bound (float64).
+An optimizer check (:class:`conformance.check.Check` on the ``trajectory`` path) runs a whole
+trajectory of a target's optimizer and compares it (:mod:`conformance.trajectory`) with
+TensorFlow's on one entry point (:meth:`conformance.oracles.Oracle.trajectory`), in float32 mode
+(bit-exact to TensorFlow) or float64 mode (within the derived bound). A target that declares a
+variant (:mod:`conformance.variants`) is compared with that variant's exact formula instead, and
+the verdict says how far the variant is from TensorFlow. The verdict is a
+:class:`conformance.compare.Verdict`, so that the report treats schedule and optimizer checks
+alike: ``steps_checked`` counts updates, ``bit_exact`` the updates where every parameter equals
+TensorFlow's to the bit, ``worst`` is the largest ULP distance (float32) or error over bound
+(float64).
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from types import ModuleType
 
 import numpy as np
 
 import reference
-from conformance import targets, variants
+from conformance import variants
 from conformance.cases import OptimizerCase, SparseGradients
-from conformance.check import NotApplicable
+from conformance.check import Check, NotApplicable
 from conformance.compare import Verdict
-from conformance.oracles.tensorflow_optimizers import OptimizerEntry, TensorFlowOptimizers
-from conformance.trajectory import (
-    ReferenceRun,
-    compare_trajectories,
-    reference_source,
-    reference_trajectory,
-)
+from conformance.oracles import Oracle
+from conformance.outcome import Trajectory
+from conformance.targets import BadReturn, Target, call_with_deadline
+from conformance.trajectory import before_first_nonfinite, compare_trajectories
 from conformance.ulp import ulp_distance
-from reference import _arith as reference_arith
 
-
-@dataclass(frozen=True)
-class OptimizerCheck:
-    case: OptimizerCase
-    entry: OptimizerEntry
-    dtype: str
-    path: str = "trajectory"
-
-    @property
-    def id(self) -> str:
-        return f"{self.case.id}|{self.entry.key}|{self.dtype}|{self.path}"
-
-    @property
-    def where(self) -> str:
-        return f"{self.entry.label}, {self.dtype}, trajectory"
+#: The reference as a target (its trajectories are cached: see :func:`_reference_run`).
+REFERENCE = Target("reference", reference)
 
 
 @dataclass
@@ -61,31 +43,17 @@ class OptimizerVerdict(Verdict):
     differs_from_tf: float | None = None
 
 
-def plan(oracle: TensorFlowOptimizers, cases: Iterable[OptimizerCase]) -> list[OptimizerCheck]:
-    found = []
-    for case in cases:
-        for entry in oracle.entry_points(case.api):
-            if case.flavors is not None and entry.flavor not in case.flavors:
-                continue
-            if case.entries is not None and entry.key not in case.entries:
-                continue
-            dtypes = ("float32", "float64") if case.float64 else ("float32",)
-            found += [OptimizerCheck(case, entry, dtype) for dtype in dtypes]
-    return found
-
-
 def run(
-    check: OptimizerCheck,
-    oracle: TensorFlowOptimizers,
-    package: ModuleType,
-    package_name: str,
+    check: Check,
+    oracle: Oracle,
+    target: Target,
     timeout: float | None = None,
     declared: Mapping[str, str] | None = None,
 ) -> OptimizerVerdict:
     """Run the target's trajectory and compare it with TensorFlow's, or with the declared
     variant's exact formula where a declared variant changes this case."""
     case, entry, dtype = check.case, check.entry, check.dtype
-    target_class = targets.lookup(package, case.api)
+    target_class = target.lookup(case.api)
     declared = variants.declared_for(target_class, declared or {}, case.family)
     different = variants.differences(case, entry.flavor, declared)
     if different and isinstance(case.gradients, SparseGradients):
@@ -93,40 +61,36 @@ def run(
             f"variant {variants.describe(different)}: sparse-gradient cases are defined by "
             "TensorFlow's form only"
         )
-    arith = targets.submodule(package, "_arith")
-    hooked = arith is not None and hasattr(arith, "float32_kernels")
+    hooked = target.kernels_hook is not None
     vector = "vector" in case.tags and dtype == "float32"
     if vector and not hooked and not different:
         raise NotApplicable(
-            f"{package_name} cannot compute with TensorFlow's SIMD kernels, which TensorFlow "
+            f"{target.name} cannot compute with TensorFlow's SIMD kernels, which TensorFlow "
             "uses on this 19-element variable; the other cases check its float32 arithmetic"
         )
-    if vector and oracle.oracle.kernels is None and not different:
+    if vector and oracle.kernels is None and not different:
         raise NotApplicable(
-            f"the {oracle.oracle.name} hold no TensorFlow SIMD kernels, which TensorFlow uses "
+            f"the {oracle.name} hold no TensorFlow SIMD kernels, which TensorFlow uses "
             "on this 19-element variable; live TensorFlow checks it"
         )
     tensorflow = oracle.trajectory(case, entry)
     if tensorflow.error is not None:
         different = {}  # TensorFlow rejects the case: the target must raise the same
-    plug = arith.float32_kernels(oracle.oracle.kernels) if vector and hooked else None
-    with plug or contextlib.nullcontext():
-        target = targets.call_with_deadline(
-            lambda: _trajectory(package, case, entry.flavor, dtype), timeout
-        )
-    reproducer = [reference_source(package_name, case, entry.flavor, dtype), tensorflow.call]
+    with target.plugged(oracle.kernels if vector and hooked else None):
+        ours = call_with_deadline(lambda: _trajectory(target, case, entry.flavor, dtype), timeout)
+    reproducer = [target.optimizer_source(case, entry.flavor, dtype), tensorflow.call]
     if not different:
-        return compare_with_tensorflow(check, target, tensorflow, reproducer)
+        return compare_with_tensorflow(check, ours, tensorflow, reproducer)
     # The variant's exact formula is the oracle; TensorFlow's trajectory only measures it.
-    exact = variants.variant_trajectory(reference, case, entry.flavor, different)
-    oracle_run = ReferenceRun(exact, tensorflow.counter)
+    exact = variants.variant_trajectory(case, entry.flavor, different)
+    oracle_run = Trajectory(exact, tensorflow.counter)
     judged = compare_trajectories(
-        case, target, oracle_run, dtype="float64", where=check.where, reproducer=reproducer
+        case, ours, oracle_run, dtype="float64", where=check.where, reproducer=reproducer
     )
     if tensorflow.rows is not None and tensorflow.params is not None:
         # Bit-exact shares and the distance from TensorFlow: on the stored updates.
-        target, exact = _at_rows(target, tensorflow.rows), exact[tensorflow.rows]
-    verdict = _verdict(judged, target, exact, tensorflow.params, dtype)
+        ours, exact = _at_rows(ours, tensorflow.rows), exact[tensorflow.rows]
+    verdict = _verdict(judged, ours, exact, tensorflow.params, dtype)
     verdict.variant = variants.describe(different)
     verdict.differs_from_tf = _relative_distance(exact, tensorflow.params)
     statement = (
@@ -142,17 +106,17 @@ def run(
 
 
 @functools.lru_cache(maxsize=2048)
-def _reference_run(case: OptimizerCase, flavor: str, dtype: str, kernels: str) -> ReferenceRun:
+def _reference_run(case: OptimizerCase, flavor: str, dtype: str, kernels: str) -> Trajectory:
     """The reference's trajectory, computed once per process and float32 kernels: it is a pure
     function of the case, and every TensorFlow version's vectors ask for the same ones (a
     target's own runs are not cached: a hang or a changing result is for the check to see)."""
-    return reference_trajectory(reference, case, flavor, dtype)
+    return REFERENCE.trajectory(case, flavor, dtype)
 
 
 def compare_with_tensorflow(
-    check: OptimizerCheck,
-    target: ReferenceRun,
-    tensorflow,
+    check: Check,
+    target: Trajectory,
+    tensorflow: Trajectory,
     reproducer: list[str],
     exact: np.ndarray | None = None,
 ) -> OptimizerVerdict:
@@ -173,28 +137,27 @@ def compare_with_tensorflow(
     return _verdict(judged, stored, tensorflow.params, tensorflow.params, check.dtype)
 
 
-def _trajectory(package: ModuleType, case: OptimizerCase, flavor: str, dtype: str) -> ReferenceRun:
-    if package is reference:
-        kernels = reference_arith.current_float32_kernels().name
-        run = _reference_run(case, flavor, dtype, kernels)
+def _trajectory(target: Target, case: OptimizerCase, flavor: str, dtype: str) -> Trajectory:
+    if target.package is reference:
+        run = _reference_run(case, flavor, dtype, target.kernels_name)
     else:
-        run = reference_trajectory(package, case, flavor, dtype)
+        run = target.trajectory(case, flavor, dtype)
     if run.params is not None:
         width = sum(case.gradients.shapes)
         shape = (case.gradients.steps, width)
         if run.params.shape != shape or run.params.dtype.kind not in "fiub":
-            raise targets.BadReturn(
+            raise BadReturn(
                 f"the target's parameters gave a trajectory of shape {run.params.shape} "
                 f"({run.params.dtype}), expected {shape}"
             )
     return run
 
 
-def _at_rows(run: ReferenceRun, rows: np.ndarray | None) -> ReferenceRun:
+def _at_rows(run: Trajectory, rows: np.ndarray | None) -> Trajectory:
     """The run at the updates TensorFlow's trajectory holds (golden vectors store a sample)."""
     if rows is None or run.params is None:
         return run
-    return ReferenceRun(run.params[rows], run.counter, run.error, run.message)
+    return Trajectory(run.params[rows], run.counter, run.error, run.message)
 
 
 def _relative_distance(ours: np.ndarray, theirs: np.ndarray | None) -> float:
@@ -202,7 +165,7 @@ def _relative_distance(ours: np.ndarray, theirs: np.ndarray | None) -> float:
     if theirs is None:
         return float("nan")
     theirs = theirs.astype(np.float64)
-    finite = _before_first_nonfinite(ours, theirs)
+    finite = before_first_nonfinite(ours, theirs)
     scale = np.max(np.where(finite, np.abs(theirs), 0.0), axis=0)
     scale = np.where(scale == 0, 1.0, scale)
     with np.errstate(all="ignore"):
@@ -210,11 +173,7 @@ def _relative_distance(ours: np.ndarray, theirs: np.ndarray | None) -> float:
     return float(np.max(error, initial=0.0))
 
 
-def _before_first_nonfinite(ours: np.ndarray, theirs: np.ndarray) -> np.ndarray:
-    return np.cumprod(np.isfinite(ours) & np.isfinite(theirs), axis=0).astype(bool)
-
-
-def _verdict(judged, target: ReferenceRun, oracle, tensorflow, mode: str) -> OptimizerVerdict:
+def _verdict(judged, target: Trajectory, oracle, tensorflow, mode: str) -> OptimizerVerdict:
     """The report's numbers: ``oracle`` is what the target was held to (TensorFlow's
     trajectory, or a variant's exact one); ``mode`` is the target's dtype, which the report
     measures in ULPs (float32) or in error over the bound (float64). Bit-exact counts against
@@ -233,7 +192,7 @@ def _verdict(judged, target: ReferenceRun, oracle, tensorflow, mode: str) -> Opt
             if oracle is not tensorflow:
                 # As the comparison: a variant's exact formula is followed up to the first
                 # non-finite value only.
-                distance = np.where(_before_first_nonfinite(ours, oracle), distance, 0.0)
+                distance = np.where(before_first_nonfinite(ours, oracle), distance, 0.0)
             verdict.worst = float(np.max(distance, initial=0.0))
         else:
             verdict.worst = judged.worst_over_bound

@@ -17,8 +17,10 @@ import warnings
 
 import numpy as np
 
-from conformance import targets
-from conformance.cases import CASES, OPTIMIZER_CASES
+from conformance import cases
+from conformance.cases import OptimizerCase
+from conformance.run import UsageError, load_oracle, load_target, select
+from conformance.targets import evaluate, fed_steps
 from conformance.ulp import ulp_distance
 
 #: Parameters of an optimizer trajectory drawn in the upper panel.
@@ -26,8 +28,6 @@ PARAMETERS_DRAWN = 3
 
 
 def main(options: argparse.Namespace) -> int:
-    from conformance.__main__ import UsageError, load_oracle, load_target, select_apis
-
     try:
         import matplotlib
 
@@ -38,18 +38,18 @@ def main(options: argparse.Namespace) -> int:
             "plot needs matplotlib, which is not installed here: pip install matplotlib "
             f"(or the 'docs' extra) ({error})"
         ) from error
-    (api,) = select_apis([options.api])
+    (api,) = select([options.api])
     case = _find_case(api, options.case)
-    package = load_target(options.target)
-    if targets.lookup(package, api) is None:
+    target = load_target(options.target)
+    if target.lookup(api) is None:
         raise UsageError(f"{options.target} does not implement {api}")
     oracle = load_oracle()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        if case in OPTIMIZER_CASES:
-            steps, ours, theirs, label = _optimizer_series(oracle, package, options, case)
+        if isinstance(case, OptimizerCase):
+            steps, ours, theirs, label = _optimizer_series(oracle, target, options, case)
         else:
-            steps, ours, theirs, label = _schedule_series(oracle, package, options, case)
+            steps, ours, theirs, label = _schedule_series(oracle, target, options, case)
     figure, (top, bottom) = pyplot.subplots(
         2, 1, sharex=True, figsize=(9, 6), gridspec_kw={"height_ratios": [2, 1]}
     )
@@ -92,7 +92,7 @@ def main(options: argparse.Namespace) -> int:
     bottom.set_ylabel("error (float32 ULP)")
     # 0 and 1 ULP and a wrong value millions of ULPs off, on one readable axis.
     bottom.set_yscale("symlog", linthresh=1)
-    bottom.set_xlabel("step" if case in CASES else "update (step)")
+    bottom.set_xlabel("update (step)" if isinstance(case, OptimizerCase) else "step")
     if steps.max() > 1000 * max(steps.min(), 1):
         bottom.set_xscale("symlog", linthresh=10)
     figure.tight_layout()
@@ -104,9 +104,7 @@ def main(options: argparse.Namespace) -> int:
 
 
 def _find_case(api: str, case_id: str | None):
-    from conformance.__main__ import UsageError
-
-    found = [c for c in (*CASES, *OPTIMIZER_CASES) if c.api == api]
+    found = cases.of(api)
     if case_id is None:
         return found[0]
     for case in found:
@@ -116,17 +114,15 @@ def _find_case(api: str, case_id: str | None):
     raise UsageError(f"--case {case_id} is not a case of {api}; its cases: {known}")
 
 
-def _schedule_series(oracle, package, options, case):
-    from conformance.__main__ import UsageError
-
+def _schedule_series(oracle, target, options, case):
     entry = oracle.entry_points(case.api)
     if not entry:
         raise UsageError(oracle.missing_reason(case.api))
     entry = entry[0]
     sampled = case.sampled()
     theirs = oracle.evaluate(sampled, entry, "scalar")
-    factory = targets.schedule_factory(package, sampled, options.dtype, entry.flavor)
-    ours = targets.evaluate(factory, targets.fed_steps(sampled))
+    factory = target.schedule_factory(sampled, options.dtype, entry.flavor)
+    ours = evaluate(factory, fed_steps(sampled))
     if theirs.raised or ours.raised:
         raise UsageError(
             f"nothing to draw: TensorFlow {theirs.error or 'returns values'}, "
@@ -141,18 +137,13 @@ def _schedule_series(oracle, package, options, case):
     )
 
 
-def _optimizer_series(oracle, package, options, case):
-    from conformance.__main__ import UsageError, optimizer_oracle
-    from conformance.trajectory import reference_trajectory
-
-    optimizers = optimizer_oracle(oracle)
-    entries = optimizers.entry_points(case.api) if optimizers is not None else []
-    entries = [e for e in entries if case.entries is None or e.key in case.entries]
+def _optimizer_series(oracle, target, options, case):
+    entries = [e for e in oracle.entry_points(case.api) if case.applies_to(e)]
     if not entries:
         raise UsageError(f"{case.api}: no TensorFlow entry point here")
     entry = entries[0]
-    theirs = optimizers.trajectory(case, entry)
-    ours = reference_trajectory(package, case, entry.flavor, options.dtype)
+    theirs = oracle.trajectory(case, entry)
+    ours = target.trajectory(case, entry.flavor, options.dtype)
     if theirs.params is None or ours.params is None:
         raise UsageError(
             f"nothing to draw: TensorFlow {theirs.error or 'ran'}, {options.target} "

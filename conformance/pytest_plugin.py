@@ -5,10 +5,12 @@ TensorFlow.
 
     pytest --pyargs conformance --target PKG [--against vectors [--tf-version X.Y.Z]]
 
-Options must come from a plugin, not from ``conformance/conftest.py``: with ``--pyargs``
+Options must come from a plugin, not from a ``conftest.py`` of the suite: with ``--pyargs``
 pytest reads the command line before it knows where the package is, so it has not loaded that
-conftest yet. The ``target`` fixture gives ``(package, name)``; the checks skip an API the
-target does not provide ("not implemented").
+conftest yet. The ``target`` fixture gives the :class:`~conformance.targets.Target`, the
+``oracle`` fixture the :class:`~conformance.oracles.Oracle` (the tests that need it skip, with
+the reason, where it cannot be had); the checks skip an API the target does not provide ("not
+implemented").
 """
 
 from __future__ import annotations
@@ -44,20 +46,46 @@ def pytest_configure(config) -> None:
     name = config.getoption("target")
     if name == "reference":
         return
-    from conformance import targets
+    from conformance.run import UsageError, load_target
 
     try:
-        targets.load(name)
-    except Exception as error:
-        raise pytest.UsageError(
-            f"--target {name} does not import: {type(error).__name__}: {error}"
-        ) from error
+        load_target(name)
+    except UsageError as error:
+        raise pytest.UsageError(str(error)) from error
+
+
+def oracle_of(config):
+    """The oracle the options ask for, or None where it cannot be had here (the reason:
+    :func:`missing_oracle`); one per session."""
+    if not hasattr(config, "_lr_conformance_oracle"):
+        from conformance.run import UsageError, load_oracle
+
+        against, version = config.getoption("against"), config.getoption("tf_version")
+        try:
+            config._lr_conformance_oracle = (load_oracle(against, version), "")
+        except UsageError as error:
+            config._lr_conformance_oracle = (None, str(error))
+    return config._lr_conformance_oracle[0]
+
+
+def missing_oracle(config) -> str:
+    """Why :func:`oracle_of` is None (empty where it is not)."""
+    oracle_of(config)
+    return config._lr_conformance_oracle[1]
 
 
 @pytest.fixture(scope="session")
 def target(request):
-    """``(package, name)`` of the implementation under test (``--target``)."""
-    from conformance import targets
+    """The implementation under test (``--target``), a :class:`~conformance.targets.Target`."""
+    from conformance.run import load_target
 
-    name = request.config.getoption("target")
-    return targets.load(name), name
+    return load_target(request.config.getoption("target"))
+
+
+@pytest.fixture(scope="session")
+def oracle(request):
+    """The oracle (``--against``); the test skips, with the reason, where it cannot be had."""
+    found = oracle_of(request.config)
+    if found is None:
+        pytest.skip(missing_oracle(request.config))
+    return found

@@ -23,8 +23,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from conformance.cases import Case
 from conformance.ulp import U
+
+#: A bound: ``bound(params, steps, exact)`` -> the absolute bound at each step.
+Bound = Callable[[dict, np.ndarray, np.ndarray], np.ndarray]
 
 #: Worst error of TensorFlow's float32 kernels against the correctly rounded value, in ULPs:
 #: the C library's (scalar path) and Eigen's SIMD kernels (vector path) over 20 000 arguments
@@ -486,20 +488,18 @@ def cosine_decay_restarts(params: dict, steps: np.ndarray, exact: np.ndarray) ->
 # --------------------------------------------------------------------------------------------
 
 
-def _as_class(class_api: str) -> Callable[[dict, np.ndarray, np.ndarray], np.ndarray]:
-    """A ``tf.compat.v1.train`` function that only builds the class ``class_api``: the class's
-    own bound, with the function's ``learning_rate`` as the class's ``initial_learning_rate``
-    (looked up when called, so the class's entry may be registered after this one)."""
+def as_decay_function(class_bound: Bound) -> Bound:
+    """The bound of a ``tf.compat.v1.train`` function that only builds a schedule class: the
+    class's own bound, with the function's ``learning_rate`` as the class's
+    ``initial_learning_rate``."""
 
     def bound(params: dict, steps: np.ndarray, exact: np.ndarray) -> np.ndarray:
         renamed = {
             ("initial_learning_rate" if k == "learning_rate" else k): v for k, v in params.items()
         }
-        if class_api not in FLOAT64_BOUNDS:
-            raise KeyError(f"no float64 error bound is derived for {class_api} yet")
-        return FLOAT64_BOUNDS[class_api](renamed, steps, exact)
+        return class_bound(renamed, steps, exact)
 
-    bound.__doc__ = f"The bound of {class_api}, which the function builds."
+    bound.__doc__ = f"The bound of {class_bound.__name__}, the class the function builds."
     return bound
 
 
@@ -597,20 +597,6 @@ def noisy_linear_cosine_decay(params: dict, steps: np.ndarray, exact: np.ndarray
     noise = ("initial_variance", "variance_decay")
     deterministic = {k: v for k, v in params.items() if k not in noise}
     return linear_cosine_decay(deterministic, steps, exact)
-
-
-_COMPAT_V1_BOUNDS = {
-    "compat_v1.exponential_decay": _as_class("schedules.ExponentialDecay"),
-    "compat_v1.natural_exp_decay": natural_exp_decay,
-    "compat_v1.inverse_time_decay": _as_class("schedules.InverseTimeDecay"),
-    "compat_v1.polynomial_decay": _as_class("schedules.PolynomialDecay"),
-    "compat_v1.piecewise_constant": _as_class("schedules.PiecewiseConstantDecay"),
-    "compat_v1.piecewise_constant_decay": _as_class("schedules.PiecewiseConstantDecay"),
-    "compat_v1.cosine_decay": _as_class("schedules.CosineDecay"),
-    "compat_v1.cosine_decay_restarts": _as_class("schedules.CosineDecayRestarts"),
-    "compat_v1.linear_cosine_decay": linear_cosine_decay,
-    "compat_v1.noisy_linear_cosine_decay": noisy_linear_cosine_decay,
-}
 
 
 def cyclical_learning_rate(
@@ -724,37 +710,12 @@ def _with_float32_literals(source: str) -> str:
     return ast.unparse(ToFloat32().visit(ast.parse(source, mode="eval")))
 
 
-def _cyclical(scale: str) -> Callable[[dict, np.ndarray, np.ndarray], np.ndarray]:
+def cyclical(scale: str) -> Bound:
+    """The cyclical bound with one scale factor (``user``, ``triangular``, ``triangular2``,
+    ``exponential``)."""
+
     def bound(params: dict, steps: np.ndarray, exact: np.ndarray) -> np.ndarray:
         return cyclical_learning_rate(params, steps, exact, scale)
 
     bound.__doc__ = f"{cyclical_learning_rate.__name__} with the {scale} scale factor."
     return bound
-
-
-#: API name -> bound. An API without an entry here cannot be checked in float64 mode, and the
-#: suite fails loudly rather than skip it.
-FLOAT64_BOUNDS: dict[str, Callable[[dict, np.ndarray, np.ndarray], np.ndarray]] = {
-    "schedules.ExponentialDecay": exponential_decay,
-    "schedules.PiecewiseConstantDecay": piecewise_constant_decay,
-    "schedules.PolynomialDecay": polynomial_decay,
-    "schedules.InverseTimeDecay": inverse_time_decay,
-    "schedules.CosineDecay": cosine_decay,
-    "schedules.CosineDecayRestarts": cosine_decay_restarts,
-    "schedules.CyclicalLearningRate": _cyclical("user"),
-    "schedules.TriangularCyclicalLearningRate": _cyclical("triangular"),
-    "schedules.Triangular2CyclicalLearningRate": _cyclical("triangular2"),
-    "schedules.ExponentialCyclicalLearningRate": _cyclical("exponential"),
-    **_COMPAT_V1_BOUNDS,
-}
-
-
-def float64_bound(case: Case, exact: np.ndarray) -> np.ndarray:
-    """The absolute bound on ``|TF float32 - exact|`` at each of the case's steps."""
-    try:
-        bound = FLOAT64_BOUNDS[case.api]
-    except KeyError:
-        raise KeyError(  # noqa: B904 - the missing entry is the whole story
-            f"no float64 error bound is derived for {case.api} (conformance/tolerance.py)"
-        )
-    return bound(dict(case.params), case.steps, np.asarray(exact, dtype=np.float64))

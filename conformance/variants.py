@@ -38,11 +38,12 @@ difference there. Sparse-gradient cases are checked against TensorFlow only.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import ModuleType
 
 import numpy as np
 
+import reference
 from conformance.cases import OptimizerCase, SparseGradients
+from conformance.targets import Target
 
 #: variant -> its values, TensorFlow's usual choice first.
 VARIANTS: dict[str, tuple[str, ...]] = {
@@ -120,19 +121,15 @@ def describe(declared: Mapping[str, str]) -> str:
 # -- the variant's exact formula ---------------------------------------------------------------
 
 
-def variant_trajectory(
-    reference: ModuleType, case: OptimizerCase, flavor: str, declared: Mapping[str, str]
-) -> np.ndarray:
+def variant_trajectory(case: OptimizerCase, flavor: str, declared: Mapping[str, str]) -> np.ndarray:
     """Every parameter after every update, ``(steps, width)``, in float64: the case's formula
     with TensorFlow's choices replaced by ``declared``. The hyperparameters and the learning
     rate of each update come from the reference optimizer of the case (float64 mode), so that
     defaults, legacy ``decay`` and schedules are TensorFlow's."""
-    from conformance.trajectory import reference_optimizer
-
     if isinstance(case.gradients, SparseGradients):
         raise ValueError("variants are defined for dense gradients only")
     choices = {**tensorflow_choices(case, flavor), **declared}
-    optimizer = reference_optimizer(reference, case, flavor, "float64")
+    optimizer = Target("reference", reference).optimizer(case, flavor, "float64")
     params = [p.astype(np.float64) for p in case.gradients.initial_params()]
     flat = np.concatenate([p.ravel() for p in params])
     rows = []

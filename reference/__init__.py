@@ -1,9 +1,18 @@
 """lr-conformance's reference: TensorFlow's learning-rate schedules and optimizers, in numpy.
 
 ``reference.schedules`` mirrors ``tf.keras.optimizers.schedules`` (and tensorflow-addons'
-cyclical schedules), ``reference.compat_v1`` mirrors ``tf.compat.v1.train``. Every object takes
-``dtype="float64"`` (the exact formula) or ``dtype="float32"`` (TensorFlow's arithmetic, op by op).
-This package needs numpy only and never imports TensorFlow.
+cyclical schedules), ``reference.compat_v1`` mirrors ``tf.compat.v1.train``,
+``reference.optimizers`` the Keras optimizers. Every object takes ``dtype="float64"`` (the exact
+formula) or ``dtype="float32"`` (TensorFlow's arithmetic, op by op). This package needs numpy
+only and never imports TensorFlow.
+
+``float32_kernels`` and ``current_float32_kernels`` are the kernels hook of the conformance
+contract (docs/contract.md): the suite plugs TensorFlow's own float32 kernels in, to check the
+vector path to the bit.
 """
 
+from reference._arith import current_float32_kernels, float32_kernels
+
 __version__ = "0.2.0"
+
+__all__ = ["current_float32_kernels", "float32_kernels"]

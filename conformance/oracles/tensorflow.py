@@ -1,6 +1,8 @@
-"""Live TensorFlow as the oracle: every entry point of the installed TF, evaluated in batches.
+"""Live TensorFlow as the oracle (:class:`conformance.oracles.Oracle`): every entry point of
+the installed TF, schedules evaluated in batches, optimizer trajectories run whole
+(:mod:`conformance.oracles.tensorflow_optimizers`).
 
-Entry points (what a user can call; which ones exist depends on the environment):
+Schedule entry points (what a user can call; which ones exist depends on the environment):
 
 ========================  ==========================================  =====================
 key                       what is called                              reference flavour
@@ -48,9 +50,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from conformance.cases import Case
-from conformance.outcome import Outcome, error_name
-from conformance.targets import v1_step_argument
+from conformance import registry
+from conformance.cases import Case, OptimizerCase
+from conformance.oracles import EntryPoint
+from conformance.oracles import tensorflow_optimizers as optimizers
+from conformance.outcome import Outcome, Trajectory, error_name, per_step
+from conformance.source import format_kwargs, steps_repr
 
 #: Chunk length of the scalar path: below the smallest float SIMD packet (4 floats with SSE or
 #: NEON), so that every element goes through Eigen's scalar code, i.e. the C library.
@@ -67,14 +72,6 @@ BATCH_CASES = 32
 #: longest has at most this share more chunks than the shortest, plus BATCH_SLACK.
 BATCH_SPREAD = 0.25
 BATCH_SLACK = 16
-
-
-@dataclass(frozen=True)
-class EntryPoint:
-    key: str
-    label: str
-    #: The reference flavour this entry point mirrors (``None``: the API has one flavour).
-    flavor: str | None
 
 
 class TensorFlowVectorKernels:
@@ -108,6 +105,8 @@ class TensorFlowVectorKernels:
 class TensorFlow:
     """The installed TensorFlow (and tf_keras, tensorflow-addons where they import)."""
 
+    against = "tf"
+
     def __init__(self) -> None:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         with warnings.catch_warnings():
@@ -123,6 +122,11 @@ class TensorFlow:
         self.tf_keras = _optional_import("tf_keras")
         self.tfa, self.tfa_error = _import_tfa()
         self.kernels = TensorFlowVectorKernels(tf)
+        self.name = f"TensorFlow {tf.__version__}"
+        # Evaluations already made: (case id, entry, path, steps) -> Outcome, and
+        # (case id, entry) -> Trajectory.
+        self._outcomes: dict[tuple, Outcome] = {}
+        self._trajectories: dict[tuple, Trajectory] = {}
 
     # -- what exists ----------------------------------------------------------------------
 
@@ -136,35 +140,62 @@ class TensorFlow:
         return found
 
     def entry_points(self, api: str) -> list[EntryPoint]:
-        module, name = api.split(".", 1)
-        if module == "compat_v1":
-            if not hasattr(self.tf.compat.v1.train, name):
-                return []
-            return [
-                EntryPoint("compat_v1.eager", "tf.compat.v1.train (eager)", "compat_v1"),
-                EntryPoint("compat_v1.graph", "tf.compat.v1.train (graph, Session)", "compat_v1"),
-            ]
-        if name in TFA_SCHEDULES:
-            if self.tfa is None:
-                return []
-            return [EntryPoint("tfa", f"tensorflow-addons {self.tfa.__version__}", None)]
-        flavor = "keras3" if self.keras_major >= 3 else "keras2"
-        found = [EntryPoint("tf.keras", f"tf.keras (Keras {self.keras_version})", flavor)]
-        if self.tf_keras is not None:
-            found.append(EntryPoint("tf_keras", f"tf_keras {self.tf_keras.__version__}", "keras2"))
-        return found
+        if api not in registry.names():
+            return []
+        record = registry.get(api)
+        found = (self._entry_point(key, record) for key in record.origin.entry_points)
+        return [entry for entry in found if entry is not None]
+
+    def _entry_point(self, key: str, api: registry.API) -> EntryPoint | None:
+        """The entry point ``key`` of ``api`` if this environment has it."""
+        keras3 = self.keras_major >= 3
+        where = "tf.keras.optimizers" if api.is_optimizer else "tf.keras"
+        if key == "tf.keras":
+            return EntryPoint(
+                key, f"{where} (Keras {self.keras_version})", "keras3" if keras3 else "keras2"
+            )
+        if key == "tf_keras" and self.tf_keras is not None:
+            where = "tf_keras.optimizers" if api.is_optimizer else "tf_keras"
+            return EntryPoint(key, f"{where} {self.tf_keras.__version__}", "keras2")
+        if key == "tf.keras.legacy" and not keras3:
+            label = f"tf.keras.optimizers.legacy (Keras {self.keras_version})"
+            return EntryPoint(key, label, "legacy")
+        if key == "tf_keras.legacy" and self.tf_keras is not None:
+            label = f"tf_keras.optimizers.legacy {self.tf_keras.__version__}"
+            return EntryPoint(key, label, "legacy")
+        if key == "tfa" and self.tfa is not None:
+            return EntryPoint(key, f"tensorflow-addons {self.tfa.__version__}", None)
+        if key.startswith("compat_v1.") and hasattr(self.tf.compat.v1.train, api.short):
+            if api.is_optimizer:
+                return EntryPoint(key, "tf.compat.v1.train (graph)", "compat_v1")
+            mode = "eager" if key == "compat_v1.eager" else "graph, Session"
+            return EntryPoint(key, f"tf.compat.v1.train ({mode})", "compat_v1")
+        return None
 
     def missing_reason(self, api: str) -> str:
-        name = api.split(".", 1)[1]
-        if name in TFA_SCHEDULES:
+        if api in registry.names() and registry.get(api).origin is registry.TFA:
             return f"tensorflow-addons does not import here: {self.tfa_error}"
         return f"{api} does not exist in TensorFlow {self.tf.__version__}"
+
+    def restrict(self, case: Case, entry: EntryPoint) -> Case:
+        """Every step: TensorFlow evaluates any."""
+        return case
 
     # -- evaluation -----------------------------------------------------------------------
 
     def evaluate(self, case: Case, entry: EntryPoint, path: str) -> Outcome:
         """TensorFlow's outcome for the case's steps on one path (``"vector"`` or ``"scalar"``)."""
-        return _evaluate_cached(self, case, entry, path)
+        key = _cache_key(case, entry, path)
+        if key not in self._outcomes:
+            self._outcomes[key] = _evaluate(self, case, entry, path)
+        return self._outcomes[key]
+
+    def trajectory(self, case: OptimizerCase, entry: EntryPoint) -> Trajectory:
+        """TensorFlow's parameters after every update of an optimizer case."""
+        key = (case.id, entry.key)
+        if key not in self._trajectories:
+            self._trajectories[key] = optimizers.run(self, case, entry)
+        return self._trajectories[key]
 
     def prefetch(self, requests: Iterable[tuple[Case, EntryPoint, str]]) -> None:
         """Evaluate many ``(case, entry, path)`` at once, for :meth:`evaluate` to return later.
@@ -179,7 +210,7 @@ class TensorFlow:
     def call_source(self, case: Case, entry: EntryPoint) -> str:
         """TensorFlow's call as Python source, for reproducers."""
         source = self._factory(case, entry)[1]
-        steps = _steps_repr(case.steps)
+        steps = steps_repr(case.steps)
         return f"{source}(tf.constant({steps}, tf.{case.step_dtype}))"
 
     def build(self, case: Case, entry: EntryPoint):
@@ -190,7 +221,7 @@ class TensorFlow:
         """A callable that builds TF's schedule (or v1 value) for a step tensor, and its source."""
         module, name = case.api.split(".", 1)
         params = case.built_params()
-        shown = _format_kwargs(case.params)
+        shown = format_kwargs(case.params)
         if entry.key == "tf.keras":
             cls = getattr(self.tf.keras.optimizers.schedules, name)
             return (lambda: cls(**params)), f"tf.keras.optimizers.schedules.{name}({shown})"
@@ -201,7 +232,7 @@ class TensorFlow:
             cls = getattr(self.tfa.optimizers, name)
             return (lambda: cls(**params)), f"tfa.optimizers.{name}({shown})"
         function = getattr(self.tf.compat.v1.train, name)
-        step_argument = v1_step_argument(name)
+        step_argument = registry.get(case.api).step_argument
 
         def v1_schedule():
             def value_at(step):
@@ -213,20 +244,9 @@ class TensorFlow:
         return v1_schedule, f"tf.compat.v1.train.{name}({step_argument}=steps, {shown})"
 
 
-def _evaluate_cached(oracle: TensorFlow, case: Case, entry: EntryPoint, path: str) -> Outcome:
-    key = _cache_key(case, entry, path)
-    cache = _CACHE.setdefault(id(oracle), {})
-    if key not in cache:
-        cache[key] = _evaluate(oracle, case, entry, path)
-    return cache[key]
-
-
 def _cache_key(case: Case, entry: EntryPoint, path: str) -> tuple:
     # A sampled case shares its id with the full one: the steps are part of the key.
     return (case.id, entry.key, path, case.steps.tobytes())
-
-
-_CACHE: dict[int, dict] = {}
 
 
 def _evaluate(oracle: TensorFlow, case: Case, entry: EntryPoint, path: str) -> Outcome:
@@ -276,24 +296,8 @@ def _scalar_path(tf, schedule, steps: np.ndarray) -> Outcome:
 
 
 def _eager_per_step(tf, schedule, steps: np.ndarray) -> Outcome:
-    values, errors, messages = [], [], []
-    for step in steps:
-        try:
-            values.append(np.asarray(schedule(tf.constant(step, tf.as_dtype(steps.dtype)))))
-            errors.append(None)
-        except Exception as error:  # noqa: BLE001
-            values.append(np.float64(np.nan))
-            errors.append(error_name(error))
-            messages.append(str(error))
-    if not messages:
-        return Outcome(values=np.asarray(values))
-    if len(messages) == len(steps):
-        return Outcome(error=errors[0], phase="call", message=messages[0])
-    return Outcome(
-        values=np.asarray(values, dtype=np.float64),
-        step_errors=np.asarray(errors, dtype=object),
-        message=messages[0],
-    )
+    dtype = tf.as_dtype(steps.dtype)
+    return per_step(lambda step: schedule(tf.constant(step, dtype)), steps)
 
 
 def _evaluate_graph(tf, factory, steps: np.ndarray, path: str) -> Outcome:
@@ -352,7 +356,7 @@ class _Pending:
 
 
 def _prefetch(oracle: TensorFlow, requests: Iterable[tuple[Case, EntryPoint, str]]) -> None:
-    cache = _CACHE.setdefault(id(oracle), {})
+    cache = oracle._outcomes
     scalar: dict[str, list[_Pending]] = {}  # entry key -> its scalar paths
     graph_vector: list[_Pending] = []
     entries: dict[str, EntryPoint] = {}
@@ -604,21 +608,6 @@ def _graph_scalar_batch(
     }
 
 
-def _format_kwargs(params) -> str:
-    from conformance.cases import Expr
-
-    def show(value):
-        return value.source if isinstance(value, Expr) else repr(value)
-
-    return ", ".join(f"{k}={show(v)}" for k, v in params.items())
-
-
-def _steps_repr(steps: np.ndarray) -> str:
-    if len(steps) <= 8:
-        return repr(steps.tolist())
-    return f"np.array({steps[:3].tolist()[:-1]} + [..., {int(steps[-1])}])  # {len(steps)} steps"
-
-
 def _optional_import(name: str):
     try:
         with warnings.catch_warnings():
@@ -652,14 +641,3 @@ def tensorflow() -> TensorFlow | None:
         return TensorFlow()
     except ImportError:
         return None
-
-
-#: The tensorflow-addons schedules (under ``tfa.optimizers``).
-TFA_SCHEDULES = frozenset(
-    {
-        "CyclicalLearningRate",
-        "TriangularCyclicalLearningRate",
-        "Triangular2CyclicalLearningRate",
-        "ExponentialCyclicalLearningRate",
-    }
-)

@@ -1,4 +1,5 @@
-"""Live TensorFlow optimizers as the oracle: a whole trajectory per call.
+"""Live TensorFlow's optimizers: a whole trajectory per call, for
+:meth:`conformance.oracles.tensorflow.TensorFlow.trajectory`.
 
 Entry points (which exist depends on the environment):
 
@@ -23,207 +24,127 @@ the source says.
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
-
 import numpy as np
 
 from conformance.cases import LearningRateSpec, OptimizerCase, SparseGradients
-from conformance.oracles.tensorflow import TensorFlow, tensorflow
+from conformance.outcome import Trajectory
 
 
-@dataclass(frozen=True)
-class OptimizerEntry:
-    key: str
-    label: str
-    #: ``keras3``, ``keras2``, ``legacy`` or ``compat_v1``.
-    flavor: str
-
-
-@dataclass
-class Trajectory:
-    """Every variable after every update, as one ``(steps, width)`` array, and the counter at
-    the end (``iterations`` or ``global_step``)."""
-
-    params: np.ndarray | None
-    counter: int | None = None
-    error: str | None = None
-    message: str = ""
-    #: TensorFlow's call, for reproducers.
-    call: str = ""
-    #: The updates (0-based steps) ``params`` holds rows for; None: every update. Golden
-    #: vectors store a sample (:func:`conformance.vectors.format.stored_updates`).
-    rows: np.ndarray | None = None
-
-
-class TensorFlowOptimizers:
-    """The installed TensorFlow's optimizers."""
-
-    def __init__(self, oracle: TensorFlow):
-        self.oracle = oracle
-        self.tf = oracle.tf
-
-    def entry_points(self, api: str) -> list[OptimizerEntry]:
-        oracle = self.oracle
-        name = api.split(".")[-1]
-        if api.startswith("compat_v1."):
-            if not hasattr(self.tf.compat.v1.train, name):
-                return []
-            return [OptimizerEntry("compat_v1.graph", "tf.compat.v1.train (graph)", "compat_v1")]
-        if api.startswith("optimizers.legacy."):
-            found = []
-            if oracle.keras_major < 3:
-                found.append(
-                    OptimizerEntry(
-                        "tf.keras.legacy",
-                        f"tf.keras.optimizers.legacy (Keras {oracle.keras_version})",
-                        "legacy",
-                    )
-                )
-            if oracle.tf_keras is not None:
-                found.append(
-                    OptimizerEntry(
-                        "tf_keras.legacy",
-                        f"tf_keras.optimizers.legacy {oracle.tf_keras.__version__}",
-                        "legacy",
-                    )
-                )
-            return found
-        flavor = "keras3" if oracle.keras_major >= 3 else "keras2"
-        found = [
-            OptimizerEntry(
-                "tf.keras", f"tf.keras.optimizers (Keras {oracle.keras_version})", flavor
-            )
-        ]
-        if oracle.tf_keras is not None:
-            found.append(
-                OptimizerEntry(
-                    "tf_keras", f"tf_keras.optimizers {oracle.tf_keras.__version__}", "keras2"
-                )
-            )
-        return found
-
-    def missing_reason(self, api: str) -> str:
-        return f"{api} does not exist in TensorFlow {self.tf.__version__}"
-
-    def trajectory(self, case: OptimizerCase, entry: OptimizerEntry) -> Trajectory:
-        key = (case.id, entry.key)
-        if key not in _CACHE:
-            _CACHE[key] = self._run(case, entry)
-        return _CACHE[key]
-
-    def _run(self, case: OptimizerCase, entry: OptimizerEntry) -> Trajectory:
-        gradients = _gradient_arrays(case)
-        initial = [p.astype(np.float32) for p in case.gradients.initial_params()]
-        call = _describe(case, entry)
-        try:
-            if entry.flavor == "compat_v1":
-                params, counter = self._run_v1(case, initial, gradients)
-            else:
-                params, counter = self._run_keras(case, entry, initial, gradients)
-        except Exception as error:  # noqa: BLE001 - TF's exception is the result
-            return Trajectory(None, error=type(error).__name__, message=str(error), call=call)
-        return Trajectory(params, counter, call=call)
-
-    # -- Keras -------------------------------------------------------------------------------
-
-    def keras_module(self, entry: OptimizerEntry):
-        if entry.key.startswith("tf_keras"):
-            keras = self.oracle.tf_keras
+def run(oracle, case: OptimizerCase, entry) -> Trajectory:
+    """TensorFlow's trajectory of ``case`` on ``entry`` (``oracle``: the
+    :class:`~conformance.oracles.tensorflow.TensorFlow` it runs in)."""
+    gradients = _gradient_arrays(case)
+    initial = [p.astype(np.float32) for p in case.gradients.initial_params()]
+    call = _describe(case, entry)
+    try:
+        if entry.flavor == "compat_v1":
+            params, counter = _run_v1(oracle, case, initial, gradients)
         else:
-            keras = self.tf.keras
-        return keras, (
-            keras.optimizers.legacy if entry.key.endswith(".legacy") else keras.optimizers
-        )
+            params, counter = _run_keras(oracle, case, entry, initial, gradients)
+    except Exception as error:  # noqa: BLE001 - TF's exception is the result
+        return Trajectory(None, error=type(error).__name__, message=str(error), call=call)
+    return Trajectory(params, counter, call=call)
 
-    def make_keras_optimizer(self, case: OptimizerCase, entry: OptimizerEntry):
-        keras, optimizers = self.keras_module(entry)
-        learning_rate = case.learning_rate
-        if isinstance(learning_rate, LearningRateSpec):
-            schedule_name = learning_rate.api.split(".", 1)[1]
-            learning_rate = getattr(keras.optimizers.schedules, schedule_name)(
-                **learning_rate.params
-            )
-        return getattr(optimizers, case.family)(learning_rate=learning_rate, **case.params)
 
-    def _run_keras(self, case, entry, initial, gradients):
-        run, optimizer = self.keras_loop(case, entry, initial, gradients)
-        params = run().numpy()
-        return params, int(optimizer.iterations.numpy())
+# -- Keras -------------------------------------------------------------------------------
 
-    def keras_loop(self, case, entry, initial, gradients):
-        """A ``tf.function`` running the whole trajectory (each call continues it), and the
-        optimizer."""
-        tf = self.tf
-        optimizer = self.make_keras_optimizer(case, entry)
+
+def keras_module(oracle, entry):
+    keras = oracle.tf_keras if entry.key.startswith("tf_keras") else oracle.tf.keras
+    return keras, (keras.optimizers.legacy if entry.key.endswith(".legacy") else keras.optimizers)
+
+
+def make_keras_optimizer(oracle, case: OptimizerCase, entry):
+    keras, optimizers = keras_module(oracle, entry)
+    learning_rate = case.learning_rate
+    if isinstance(learning_rate, LearningRateSpec):
+        schedule_name = learning_rate.api.split(".", 1)[1]
+        learning_rate = getattr(keras.optimizers.schedules, schedule_name)(**learning_rate.params)
+    return getattr(optimizers, case.family)(learning_rate=learning_rate, **case.params)
+
+
+def _run_keras(oracle, case, entry, initial, gradients):
+    run, optimizer = keras_loop(oracle, case, entry, initial, gradients)
+    params = run().numpy()
+    return params, int(optimizer.iterations.numpy())
+
+
+def keras_loop(oracle, case, entry, initial, gradients):
+    """A ``tf.function`` running the whole trajectory (each call continues it), and the
+    optimizer."""
+    tf = oracle.tf
+    optimizer = make_keras_optimizer(oracle, case, entry)
+    variables = [tf.Variable(p) for p in initial]
+    # Slots are made before the loop: variables cannot be created inside it.
+    if entry.flavor == "legacy":
+        optimizer._create_all_weights(variables)
+    else:
+        optimizer.build(variables)
+    steps = case.gradients.steps
+    if isinstance(gradients, tuple):
+        indices, values = (tf.constant(a) for a in gradients)
+        shape = tf.constant(initial[0].shape, tf.int64)
+
+        def gradients_at(t):
+            return [tf.IndexedSlices(values[t], indices[t], shape)]
+    else:
+        per_variable = [tf.constant(g) for g in case.gradients.split(gradients)]
+
+        def gradients_at(t):
+            return [g[t] for g in per_variable]
+
+    @tf.function(autograph=True)
+    def run():
+        history = tf.TensorArray(tf.float32, size=steps)
+        for t in tf.range(steps):
+            optimizer.apply_gradients(zip(gradients_at(t), variables))
+            row = tf.concat([tf.reshape(v.read_value(), [-1]) for v in variables], 0)
+            history = history.write(t, row)
+        return history.stack()
+
+    return run, optimizer
+
+
+# -- compat.v1 ---------------------------------------------------------------------------
+
+
+def _run_v1(oracle, case, initial, gradients):
+    tf = oracle.tf
+    config = tf.compat.v1.ConfigProto()
+    config.graph_options.rewrite_options.disable_meta_optimizer = True
+    graph = tf.Graph()
+    with graph.as_default(), tf.compat.v1.Session(graph=graph, config=config) as session:
+        global_step = tf.compat.v1.train.get_or_create_global_step()
         variables = [tf.Variable(p) for p in initial]
-        # Slots are made before the loop: variables cannot be created inside it.
-        if entry.flavor == "legacy":
-            optimizer._create_all_weights(variables)
-        else:
-            optimizer.build(variables)
-        steps = case.gradients.steps
         if isinstance(gradients, tuple):
-            indices, values = (tf.constant(a) for a in gradients)
-            shape = tf.constant(initial[0].shape, tf.int64)
-
-            def gradients_at(t):
-                return [tf.IndexedSlices(values[t], indices[t], shape)]
+            # The gradient of sum(gather(var, i) * g) is IndexedSlices(g, i), repeated
+            # indices included, as an embedding lookup gives.
+            fed_indices = tf.compat.v1.placeholder(tf.int64, gradients[0].shape[1:])
+            fed_values = tf.compat.v1.placeholder(tf.float32, gradients[1].shape[1:])
+            loss = tf.reduce_sum(tf.gather(variables[0], fed_indices) * fed_values)
+            feeds = ({fed_indices: i, fed_values: v} for i, v in zip(*gradients))
         else:
-            per_variable = [tf.constant(g) for g in case.gradients.split(gradients)]
+            fed = [tf.compat.v1.placeholder(tf.float32, p.shape) for p in initial]
+            loss = tf.add_n([tf.reduce_sum(v * g) for v, g in zip(variables, fed)])
+            split = case.gradients.split(gradients)
+            feeds = ({g: s[t] for g, s in zip(fed, split)} for t in range(len(gradients)))
+        optimizer = make_v1_optimizer(oracle, case, global_step)
+        train = optimizer.minimize(loss, global_step=global_step)
+        with tf.control_dependencies([train]):
+            after = tf.concat([tf.reshape(v.read_value(), [-1]) for v in variables], 0)
+        session.run(tf.compat.v1.global_variables_initializer())
+        rows = [session.run(after, feed) for feed in feeds]
+        counter = int(session.run(global_step))
+    return np.stack(rows), counter
 
-            def gradients_at(t):
-                return [g[t] for g in per_variable]
 
-        @tf.function(autograph=True)
-        def run():
-            history = tf.TensorArray(tf.float32, size=steps)
-            for t in tf.range(steps):
-                optimizer.apply_gradients(zip(gradients_at(t), variables))
-                row = tf.concat([tf.reshape(v.read_value(), [-1]) for v in variables], 0)
-                history = history.write(t, row)
-            return history.stack()
-
-        return run, optimizer
-
-    # -- compat.v1 ---------------------------------------------------------------------------
-
-    def _run_v1(self, case, initial, gradients):
-        tf = self.tf
-        config = tf.compat.v1.ConfigProto()
-        config.graph_options.rewrite_options.disable_meta_optimizer = True
-        graph = tf.Graph()
-        with graph.as_default(), tf.compat.v1.Session(graph=graph, config=config) as session:
-            global_step = tf.compat.v1.train.get_or_create_global_step()
-            variables = [tf.Variable(p) for p in initial]
-            if isinstance(gradients, tuple):
-                # The gradient of sum(gather(var, i) * g) is IndexedSlices(g, i), repeated
-                # indices included, as an embedding lookup gives.
-                fed_indices = tf.compat.v1.placeholder(tf.int64, gradients[0].shape[1:])
-                fed_values = tf.compat.v1.placeholder(tf.float32, gradients[1].shape[1:])
-                loss = tf.reduce_sum(tf.gather(variables[0], fed_indices) * fed_values)
-                feeds = ({fed_indices: i, fed_values: v} for i, v in zip(*gradients))
-            else:
-                fed = [tf.compat.v1.placeholder(tf.float32, p.shape) for p in initial]
-                loss = tf.add_n([tf.reduce_sum(v * g) for v, g in zip(variables, fed)])
-                split = case.gradients.split(gradients)
-                feeds = ({g: s[t] for g, s in zip(fed, split)} for t in range(len(gradients)))
-            optimizer = self.make_v1_optimizer(case, global_step)
-            train = optimizer.minimize(loss, global_step=global_step)
-            with tf.control_dependencies([train]):
-                after = tf.concat([tf.reshape(v.read_value(), [-1]) for v in variables], 0)
-            session.run(tf.compat.v1.global_variables_initializer())
-            rows = [session.run(after, feed) for feed in feeds]
-            counter = int(session.run(global_step))
-        return np.stack(rows), counter
-
-    def make_v1_optimizer(self, case: OptimizerCase, global_step):
-        tf = self.tf
-        learning_rate = case.learning_rate
-        if isinstance(learning_rate, LearningRateSpec):
-            function = getattr(tf.compat.v1.train, learning_rate.api.split(".", 1)[1])
-            learning_rate = function(global_step=global_step, **learning_rate.params)
-        return getattr(tf.compat.v1.train, case.family)(learning_rate, **case.params)
+def make_v1_optimizer(oracle, case: OptimizerCase, global_step):
+    tf = oracle.tf
+    learning_rate = case.learning_rate
+    if isinstance(learning_rate, LearningRateSpec):
+        function = getattr(tf.compat.v1.train, learning_rate.api.split(".", 1)[1])
+        learning_rate = function(global_step=global_step, **learning_rate.params)
+    return getattr(tf.compat.v1.train, case.family)(learning_rate, **case.params)
 
 
 def _gradient_arrays(case: OptimizerCase):
@@ -234,7 +155,7 @@ def _gradient_arrays(case: OptimizerCase):
     return case.gradients.columns().astype(np.float32)
 
 
-def _describe(case: OptimizerCase, entry: OptimizerEntry) -> str:
+def _describe(case: OptimizerCase, entry) -> str:
     shown = ", ".join(f"{k}={v!r}" for k, v in case.params.items())
     lr = case.learning_rate
     if entry.flavor == "compat_v1":
@@ -257,13 +178,3 @@ def _describe(case: OptimizerCase, entry: OptimizerEntry) -> str:
         f"{module}.{case.family}(learning_rate={lr}, {shown}).apply_gradients(...) "
         f"in one tf.function loop  # {case.gradients}"
     )
-
-
-_CACHE: dict = {}
-
-
-@functools.lru_cache(maxsize=1)
-def tensorflow_optimizers() -> TensorFlowOptimizers | None:
-    """The installed TensorFlow's optimizers, or None where TensorFlow does not import."""
-    oracle = tensorflow()
-    return None if oracle is None else TensorFlowOptimizers(oracle)

@@ -1,7 +1,7 @@
-"""The golden vectors as the oracle: TensorFlow's frozen outcomes, no TensorFlow needed.
+"""The golden vectors as the oracle (:class:`conformance.oracles.Oracle`): TensorFlow's frozen
+outcomes and trajectories, no TensorFlow needed.
 
-Same interface as :class:`conformance.oracles.tensorflow.TensorFlow` (``entry_points``,
-``missing_reason``, ``evaluate``, ``call_source``, ``versions``), over one shipped TF set
+Over one shipped TF set
 (``conformance/vectors/tf-<version>/``) and, for the tensorflow-addons schedules, one tfa set
 (``tfa-<version>-tf-<tf version>/``: the one exported with the same TensorFlow if there is one,
 else the newest). Both are checked against their manifests and the schema when opened.
@@ -9,7 +9,8 @@ else the newest). Both are checked against their manifests and the schema when o
 What is different from live TensorFlow:
 
 * only the stored steps exist (:func:`conformance.vectors.format.stored_steps`): the check
-  machinery narrows every case to them with :meth:`Vectors.restrict`;
+  machinery narrows every case to them with :meth:`Vectors.restrict`; an optimizer's
+  trajectory holds the stored updates (``Trajectory.rows``);
 * there are no TensorFlow kernels (``kernels`` is None), so the reference's float32 vector path,
   which needs them, is not checked; the stored vector values serve ports that compute that path
   on the same step array (``python -m conformance compare --results``).
@@ -23,12 +24,13 @@ from pathlib import Path
 
 import numpy as np
 
-from conformance.cases import Case, OptimizerCase, optimizer_apis
-from conformance.oracles.tensorflow import TFA_SCHEDULES, EntryPoint
-from conformance.outcome import Outcome
+from conformance import registry
+from conformance.cases import Case, OptimizerCase
+from conformance.oracles import EntryPoint
+from conformance.outcome import Outcome, Trajectory
 from conformance.vectors import format as vf
 
-_OPTIMIZERS = optimizer_apis()
+_OPTIMIZERS = registry.names("optimizer")
 _TF_SET = re.compile(r"^tf-(\d+)\.(\d+)\.(\d+)$")
 _TFA_SET = re.compile(r"^tfa-(\d+\.\d+\.\d+)-tf-(\d+)\.(\d+)\.(\d+)$")
 
@@ -69,6 +71,7 @@ def resolve_version(requested: str | None, available: list[str]) -> str:
 class Vectors:
     """The frozen outcomes of one TensorFlow version (and one tensorflow-addons set)."""
 
+    against = "vectors"
     kernels = None
 
     def __init__(self, tf_version: str | None = None, root: Path | str = vf.ROOT) -> None:
@@ -89,9 +92,9 @@ class Vectors:
         return f"golden vectors tf-{self.tf_version}"
 
     def directory(self, api: str) -> Path | None:
-        if api in _OPTIMIZERS:
-            return self.tf_dir
-        return self.tfa_dir if api.split(".", 1)[1] in TFA_SCHEDULES else self.tf_dir
+        if api in registry.names() and registry.get(api).origin.vector_set == "tfa":
+            return self.tfa_dir
+        return self.tf_dir
 
     def document(self, api: str) -> dict | None:
         """The vector file of ``api`` (schema-checked), or None where the set has none."""
@@ -128,12 +131,14 @@ class Vectors:
         """The optimizer APIs this set has files for."""
         return [api for api in _OPTIMIZERS if (self.tf_dir / f"{api}.json").is_file()]
 
-    def stored_cases(self, api: str) -> list[Case]:
-        """The cases of ``api``'s file, as stored (their stored steps; params decoded)."""
+    def stored_cases(self, api: str) -> list[Case] | list[OptimizerCase]:
+        """The cases of ``api``'s file, as stored (a schedule's on its stored steps; params
+        decoded)."""
         document = self.document(api)
         if document is None:
             return []
-        return [vf.case_from_record(api, record) for record in document["cases"]]
+        decode = vf.optimizer_case_from_record if api in _OPTIMIZERS else vf.case_from_record
+        return [decode(api, record) for record in document["cases"]]
 
     # -- the oracle interface --------------------------------------------------------------
 
@@ -153,6 +158,8 @@ class Vectors:
         return {}
 
     def entry_points(self, api: str) -> list[EntryPoint]:
+        if api not in registry.names():
+            return []
         document = self.document(api)
         if document is None:
             return []
@@ -224,6 +231,9 @@ class Vectors:
             message=result.message,
         )
 
+    def prefetch(self, requests) -> None:
+        """Nothing to do: the stored outcomes are read when asked for."""
+
     def call_source(self, case: Case, entry: EntryPoint) -> str:
         directory = self.directory(case.api)
         return (
@@ -231,38 +241,10 @@ class Vectors:
             f"{case.api}.json, case {case.id!r}, entry point {entry.key}"
         )
 
-
-class VectorOptimizers:
-    """The frozen optimizer trajectories of one TensorFlow version: the interface of
-    :class:`conformance.oracles.tensorflow_optimizers.TensorFlowOptimizers` (``entry_points``,
-    ``trajectory``), where a trajectory holds the stored updates only (``rows``)."""
-
-    def __init__(self, vectors: Vectors) -> None:
-        self.oracle = vectors
-
-    def entry_points(self, api: str):
-        from conformance.oracles.tensorflow_optimizers import OptimizerEntry
-
-        document = self.oracle.document(api)
-        if document is None:
-            return []
-        return [OptimizerEntry(e["key"], e["label"], e["flavor"]) for e in document["entry_points"]]
-
-    def missing_reason(self, api: str) -> str:
-        return self.oracle.missing_reason(api)
-
-    def stored_cases(self, api: str) -> list[OptimizerCase]:
-        document = self.oracle.document(api)
-        if document is None:
-            return []
-        return [vf.optimizer_case_from_record(api, r) for r in document["cases"]]
-
-    def trajectory(self, case: OptimizerCase, entry):
+    def trajectory(self, case: OptimizerCase, entry: EntryPoint) -> Trajectory:
         """TensorFlow's stored trajectory of the catalogue's ``case``: the parameters after
         the stored updates (``rows``); :class:`VectorError` if the file holds another case."""
-        from conformance.oracles.tensorflow_optimizers import Trajectory
-
-        record = self.oracle.record_of(case.api, case.id, entry.key)
+        record = self.record_of(case.api, case.id, entry.key)
         stored = vf.optimizer_case_from_record(case.api, record)
         same = (
             vf.same_params(stored.params, case.params)
@@ -272,13 +254,13 @@ class VectorOptimizers:
         )
         if not same:
             raise vf.VectorError(
-                f"{self.oracle.directory(case.api).name}/{case.api}.json: case {case.id!r} was "
+                f"{self.directory(case.api).name}/{case.api}.json: case {case.id!r} was "
                 "exported with other arguments or gradients than the catalogue's; re-export"
             )
         result = record["results"][entry.key]
         call = (
             f"# TensorFlow's stored trajectory: conformance/vectors/"
-            f"{self.oracle.tf_dir.name}/{case.api}.json, case {case.id!r}, {entry.key}"
+            f"{self.tf_dir.name}/{case.api}.json, case {case.id!r}, {entry.key}"
         )
         if "error" in result:
             return Trajectory(None, error=result["error"], message=result["message"], call=call)

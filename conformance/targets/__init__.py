@@ -1,46 +1,42 @@
 """Targets: the implementations the suite checks, called through the reference's contract.
 
-A target is a Python package laid out like :mod:`reference`: ``PKG.schedules.X(**params,
-dtype=..., flavor=...)`` gives a schedule called with a step array,
+A target is a Python package laid out like :mod:`reference` (docs/contract.md):
+``PKG.schedules.X(**params, dtype=..., flavor=...)`` gives a schedule called with a step array,
 ``PKG.compat_v1.x(global_step=steps, **params, dtype=...)`` gives the values, and
 ``PKG.optimizers.X``, ``PKG.optimizers.legacy.X``, ``PKG.compat_v1.XOptimizer`` are optimizers
 with ``init(params)`` and ``step(grads, params, state)``. A target may leave any API out: the
-report then says "not implemented" (see :func:`lookup`).
+report then says "not implemented". It may offer the kernels hook ``PKG.float32_kernels``, a
+context manager in which its float32 transcendentals are TensorFlow's SIMD kernels, which is
+what the float32 vector path needs (:attr:`Target.kernels_hook`).
 
-A target's call can raise, return nan, return the wrong shape or type, or never return.
-:func:`evaluate` turns each into a result of the check, never into the end of the run: an
-exception is compared with TensorFlow's, a wrong return is :class:`BadReturn`, and a call that
-outlives its deadline is :class:`TimedOut` (the call runs in a daemon thread, which is abandoned;
-a target that hangs once is not called again for that API, see ``conformance.__main__``).
+:class:`Target` is the one place that knows this layout. A target's call can raise, return nan,
+return the wrong shape or type, or never return: :func:`evaluate` turns each into a result of
+the check, never into the end of the run: an exception is compared with TensorFlow's, a wrong
+return is :class:`BadReturn`, and a call that outlives its deadline is :class:`TimedOut` (the
+call runs in a daemon thread, which is abandoned; a target that hangs once is not called again
+for that API, see :mod:`conformance.run`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import importlib.metadata
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from types import ModuleType
 
 import numpy as np
 
-from conformance.cases import Case
-from conformance.outcome import Outcome, error_name
+from conformance import registry
+from conformance.cases import Case, LearningRateSpec, OptimizerCase, SparseGradients
+from conformance.outcome import Outcome, Trajectory, error_name, per_step
+from conformance.source import format_kwargs, steps_repr
 
 
-def load(name: str = "reference") -> ModuleType:
-    return importlib.import_module(name)
-
-
-def submodule(package: ModuleType, name: str) -> ModuleType | None:
-    """``PKG.name``, imported; None where the target has no such module. A module that exists
-    but fails to import (it imports something missing) raises."""
-    full = f"{package.__name__}.{name}"
-    try:
-        return importlib.import_module(full)
-    except ModuleNotFoundError as error:
-        if error.name is not None and full.startswith(error.name):
-            return None
-        raise
+class TargetError(Exception):
+    """A target that cannot be used: its package does not import."""
 
 
 class BadReturn(Exception):
@@ -51,12 +47,226 @@ class TimedOut(Exception):
     """The target's call did not return within the deadline."""
 
 
-def lookup(package: ModuleType, api: str):
-    """The target's object for a catalogue API (``schedules.X``, ``compat_v1.x``,
-    ``optimizers.X``, ``optimizers.legacy.X``), or None where the target does not provide it."""
-    module, _, name = api.rpartition(".")
-    found = submodule(package, module)
-    return None if found is None else getattr(found, name, None)
+#: The flavour of a schedule an optimizer of each flavour is given.
+SCHEDULE_FLAVOR = {"keras3": "keras3", "keras2": "keras2", "legacy": "keras2"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """An importable package laid out like :mod:`reference`, and its name on the command line."""
+
+    name: str
+    package: ModuleType
+
+    @classmethod
+    def load(cls, name: str = "reference") -> Target:
+        """The target ``name``; :class:`TargetError` naming the exception if it does not
+        import."""
+        try:
+            return cls(name, importlib.import_module(name))
+        except Exception as error:
+            raise TargetError(
+                f"--target {name} does not import: {type(error).__name__}: {error}"
+            ) from error
+
+    @property
+    def version(self) -> str | None:
+        version = getattr(self.package, "__version__", None)
+        if version is not None:
+            return str(version)
+        try:
+            return importlib.metadata.version(self.package.__name__.split(".")[0])
+        except importlib.metadata.PackageNotFoundError:
+            return None
+
+    # -- what it provides --------------------------------------------------------------------
+
+    def submodule(self, name: str) -> ModuleType | None:
+        """``PKG.name``, imported; None where the target has no such module. A module that
+        exists but fails to import (it imports something missing) raises."""
+        full = f"{self.package.__name__}.{name}"
+        try:
+            return importlib.import_module(full)
+        except ModuleNotFoundError as error:
+            if error.name is not None and full.startswith(error.name):
+                return None
+            raise
+
+    def lookup(self, api: str):
+        """The target's object for a catalogue API, or None where it does not provide it (a
+        module of the target that fails to import raises)."""
+        module, _, name = api.rpartition(".")
+        found = self.submodule(module)
+        return None if found is None else getattr(found, name, None)
+
+    def missing(self, api: str) -> str | None:
+        """What is missing for ``api`` (``"PKG.schedules.X does not exist"``), or None where the
+        target provides it. A module that fails to import is not "missing": the API's checks
+        run and report the error."""
+        try:
+            found = self.lookup(api)
+        except Exception:  # noqa: BLE001 - reported by each check of the API
+            return None
+        return f"{self.name}.{api} does not exist" if found is None else None
+
+    @property
+    def kernels_hook(self) -> Callable[[object], contextlib.AbstractContextManager] | None:
+        """``PKG.float32_kernels``: given TensorFlow's float32 kernels (an object with ``cos``,
+        ``exp``, ``log``, ``pow``, ``rsqrt``), a context manager inside which the target's
+        float32 transcendentals are those kernels. Optional: without it the float32 vector
+        path is not applicable (docs/contract.md, "The kernels hook"). Contract 1.1 had it at
+        ``PKG._arith.float32_kernels``, still honoured (deprecated)."""
+        hook = getattr(self.package, "float32_kernels", None)
+        if hook is None:
+            old = self.submodule("_arith")
+            hook = getattr(old, "float32_kernels", None) if old is not None else None
+        return hook
+
+    @property
+    def kernels_name(self) -> str:
+        """What computes the target's float32 transcendentals on the scalar path."""
+        current = getattr(self.package, "current_float32_kernels", None)
+        if current is None and self.submodule("_arith") is not None:
+            current = getattr(self.submodule("_arith"), "current_float32_kernels", None)
+        return current().name if current is not None else "the target's own"
+
+    def plugged(self, kernels) -> contextlib.AbstractContextManager:
+        """The target computing with ``kernels`` inside the block (nothing changes where
+        ``kernels`` is None)."""
+        if kernels is None:
+            return contextlib.nullcontext()
+        return self.kernels_hook(kernels)
+
+    # -- schedules ---------------------------------------------------------------------------
+
+    def schedule_factory(self, case: Case, dtype: str, flavor: str | None) -> Callable:
+        """A zero-argument callable building the target's schedule: a callable of the steps."""
+        module, name = case.api.split(".", 1)
+        params = case.built_params()
+        if module == "compat_v1":
+            function = getattr(self.submodule("compat_v1"), name)
+            step_argument = registry.get(case.api).step_argument
+
+            def build():
+                return lambda steps: function(**{step_argument: steps}, **params, dtype=dtype)
+
+            return build
+        cls = getattr(self.submodule("schedules"), name)
+        settings = {"dtype": dtype} if flavor is None else {"dtype": dtype, "flavor": flavor}
+        return lambda: cls(**params, **settings)
+
+    def call_source(self, case: Case, dtype: str, flavor: str | None) -> str:
+        """The target's schedule call as Python source, for reproducers."""
+        module, name = case.api.split(".", 1)
+        shown = format_kwargs(case.params)
+        steps = steps_repr(case.steps)
+        if case.step_dtype != "int64":
+            steps = f"np.asarray({steps}, np.{case.step_dtype})"
+        if module == "compat_v1":
+            step_argument = registry.get(case.api).step_argument
+            return (
+                f"{self.name}.compat_v1.{name}({step_argument}={steps}, {shown}, dtype={dtype!r})"
+            )
+        settings = f"dtype={dtype!r}" + ("" if flavor is None else f", flavor={flavor!r}")
+        return f"{self.name}.schedules.{name}({shown}, {settings})({steps})"
+
+    # -- optimizers --------------------------------------------------------------------------
+
+    def learning_rate(self, case: OptimizerCase, flavor: str, dtype: str):
+        """The case's learning rate as the target takes it: a float, a schedule of the
+        flavour's schedule code, or a callable of the global step for a TF1 decay function."""
+        spec = case.learning_rate
+        if not isinstance(spec, LearningRateSpec):
+            return spec
+        module, name = spec.api.split(".", 1)
+        if module == "compat_v1":
+            function = getattr(self.submodule("compat_v1"), name)
+            return lambda step: function(global_step=step, **spec.params, dtype=dtype)
+        schedule = getattr(self.submodule("schedules"), name)
+        flavor = SCHEDULE_FLAVOR.get(flavor, flavor)
+        return schedule(**spec.params, dtype=dtype, flavor=flavor)
+
+    def optimizer(self, case: OptimizerCase, flavor: str, dtype: str):
+        """The target's optimizer for the case, built as TensorFlow's is."""
+        learning_rate = self.learning_rate(case, flavor, dtype)
+        if flavor == "compat_v1":
+            cls = getattr(self.submodule("compat_v1"), case.family)
+            return cls(learning_rate, **case.params, dtype=dtype)
+        if flavor == "legacy":
+            cls = getattr(self.submodule("optimizers.legacy"), case.family)
+            return cls(learning_rate=learning_rate, **case.params, dtype=dtype)
+        cls = getattr(self.submodule("optimizers"), case.family)
+        return cls(learning_rate=learning_rate, **case.params, dtype=dtype, flavor=flavor)
+
+    def trajectory(self, case: OptimizerCase, flavor: str, dtype: str, kernels=None) -> Trajectory:
+        """Every parameter after every update, as one ``(updates, width)`` float64 array, run
+        as TensorFlow ran it (``kernels``: TensorFlow's, plugged in, or None)."""
+        gradients = case.gradients
+        try:
+            optimizer = self.optimizer(case, flavor, dtype)
+        except Exception as error:  # noqa: BLE001 - compared with TensorFlow's
+            return Trajectory(None, error=type(error).__name__, message=str(error))
+        params = gradients.initial_params()
+        state = optimizer.init(params)
+        rows = []
+        with self.plugged(kernels):
+            for step_gradients in self._gradient_steps(gradients):
+                params, state = optimizer.step(step_gradients, params, state)
+                rows.append(np.concatenate([np.asarray(p, np.float64).ravel() for p in params]))
+        return Trajectory(np.stack(rows), state[optimizer.counter])
+
+    def _gradient_steps(self, gradients) -> Iterator[list]:
+        """Each update's gradients, one per variable: arrays, or the target's
+        ``optimizers.IndexedSlices``."""
+        if isinstance(gradients, SparseGradients):
+            sparse = self.submodule("optimizers").IndexedSlices
+            indices, values = gradients.sequence()
+            for t in range(gradients.steps):
+                yield [sparse(indices[t], values[t])]
+        else:
+            for row in gradients.columns():
+                yield gradients.split(row)
+
+    def optimizer_source(self, case: OptimizerCase, flavor: str, dtype: str) -> str:
+        """The target's optimizer call as Python source, for reproducers."""
+        lr = case.learning_rate
+        if isinstance(lr, LearningRateSpec):
+            module, name = lr.api.split(".", 1)
+            shown = ", ".join(f"{k}={v!r}" for k, v in lr.params.items())
+            if module == "compat_v1":
+                lr = (
+                    f"lambda step: {self.name}.compat_v1.{name}(global_step=step, {shown}, "
+                    f"dtype={dtype!r})"
+                )
+            else:
+                schedule_flavor = "keras2" if flavor == "legacy" else flavor
+                lr = (
+                    f"{self.name}.schedules.{name}({shown}, dtype={dtype!r}, "
+                    f"flavor={schedule_flavor!r})"
+                )
+        else:
+            lr = repr(lr)
+        arguments = [f"{k}={v!r}" for k, v in case.params.items()] + [f"dtype={dtype!r}"]
+        if flavor == "compat_v1":
+            where = f"{self.name}.compat_v1.{case.family}({', '.join([lr, *arguments])})"
+        elif flavor == "legacy":
+            where = (
+                f"{self.name}.optimizers.legacy.{case.family}"
+                f"({', '.join([f'learning_rate={lr}', *arguments])})"
+            )
+        else:
+            arguments.append(f"flavor={flavor!r}")
+            where = (
+                f"{self.name}.optimizers.{case.family}"
+                f"({', '.join([f'learning_rate={lr}', *arguments])})"
+            )
+        return (
+            f"{where}: init(g.initial_params()), then step(g[t], params, state) for t < "
+            f"{case.gradients.steps}, g = conformance.cases.{case.gradients!r}"
+        )
+
+
+# -- calling a target ------------------------------------------------------------------------
 
 
 def call_with_deadline(function: Callable, timeout: float | None):
@@ -82,47 +292,9 @@ def call_with_deadline(function: Callable, timeout: float | None):
     return box["value"]
 
 
-def v1_step_argument(name: str) -> str:
-    """The step argument of a ``tf.compat.v1.train`` function: ``x`` for piecewise_constant."""
-    return "x" if name.startswith("piecewise_constant") else "global_step"
-
-
-def schedule_factory(package: ModuleType, case: Case, dtype: str, flavor: str | None) -> Callable:
-    """A zero-argument callable building the target's schedule: a callable of the steps."""
-    module, name = case.api.split(".", 1)
-    params = case.built_params()
-    if module == "compat_v1":
-        function = getattr(submodule(package, "compat_v1"), name)
-
-        def build():
-            step_argument = v1_step_argument(name)
-            return lambda steps: function(**{step_argument: steps}, **params, dtype=dtype)
-
-        return build
-    cls = getattr(submodule(package, "schedules"), name)
-    settings = {"dtype": dtype} if flavor is None else {"dtype": dtype, "flavor": flavor}
-    return lambda: cls(**params, **settings)
-
-
 def fed_steps(case: Case) -> np.ndarray:
     """The case's steps in the dtype TensorFlow is fed them (``case.step_dtype``)."""
     return case.steps.astype(case.step_dtype)
-
-
-def call_source(package_name: str, case: Case, dtype: str, flavor: str | None) -> str:
-    """The target's call as Python source, for reproducers."""
-    from conformance.oracles.tensorflow import _format_kwargs, _steps_repr
-
-    module, name = case.api.split(".", 1)
-    shown = _format_kwargs(case.params)
-    steps = _steps_repr(case.steps)
-    if case.step_dtype != "int64":
-        steps = f"np.asarray({steps}, np.{case.step_dtype})"
-    if module == "compat_v1":
-        step_argument = v1_step_argument(name)
-        return f"{package_name}.compat_v1.{name}({step_argument}={steps}, {shown}, dtype={dtype!r})"
-    settings = f"dtype={dtype!r}" + ("" if flavor is None else f", flavor={flavor!r}")
-    return f"{package_name}.schedules.{name}({shown}, {settings})({steps})"
 
 
 def evaluate(factory: Callable, steps: np.ndarray, timeout: float | None = None) -> Outcome:
@@ -159,21 +331,7 @@ def _evaluate(factory: Callable, steps: np.ndarray) -> Outcome:
         return Outcome(values=np.asarray(schedule(steps)))
     except Exception as error:  # noqa: BLE001
         whole_call = error
-    values, errors, messages = [], [], []
-    for step in steps:
-        try:
-            values.append(np.asarray(schedule(step)))
-            errors.append(None)
-        except Exception as error:  # noqa: BLE001
-            values.append(np.float64(np.nan))
-            errors.append(error_name(error))
-            messages.append(str(error))
-    if not messages:
-        return Outcome(values=np.asarray(values))
-    if len(messages) == len(steps):
+    outcome = per_step(schedule, steps)
+    if outcome.raised:  # every step raised: the call's own exception says it best
         return Outcome(error=error_name(whole_call), phase="call", message=str(whole_call))
-    return Outcome(
-        values=np.asarray(values, dtype=np.float64),
-        step_errors=np.asarray(errors, dtype=object),
-        message=messages[0],
-    )
+    return outcome

@@ -27,6 +27,8 @@ from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
+from conformance import registry
+
 
 def checked_dtype(dtype: str) -> str:
     """``dtype`` if it is one of the contract's two modes (the message is the reference's)."""
@@ -111,7 +113,9 @@ class _KerasSchedule(RecipeSchedule):
 
     recipes: ClassVar[ModuleType]
 
-    def _reproduce(self, recipe: str, arguments: dict, dtype: str) -> None:
+    def _reproduce(self, arguments: dict, dtype: str) -> None:
+        # The registry names the recipe of each TF schedule (one class per schedule: its name).
+        recipe = registry.get(f"schedules.{type(self).__name__}").recipe
         super().__init__(getattr(self.recipes, recipe)(arguments), arguments, dtype)
 
 
@@ -128,7 +132,6 @@ class ExponentialDecay(_KerasSchedule):
         flavor: str = "keras3",
     ) -> None:
         self._reproduce(
-            "exponential_decay",
             dict(
                 initial_learning_rate=initial_learning_rate,
                 decay_steps=decay_steps,
@@ -144,7 +147,6 @@ class PiecewiseConstantDecay(_KerasSchedule):
         self, boundaries, values, name=None, *, dtype: str = "float64", flavor: str = "keras3"
     ) -> None:
         self._reproduce(
-            "piecewise_constant_decay",
             dict(boundaries=list(boundaries), values=list(values)),
             dtype,
         )
@@ -164,7 +166,6 @@ class PolynomialDecay(_KerasSchedule):
         flavor: str = "keras3",
     ) -> None:
         self._reproduce(
-            "polynomial_decay",
             dict(
                 initial_learning_rate=initial_learning_rate,
                 decay_steps=decay_steps,
@@ -189,7 +190,6 @@ class InverseTimeDecay(_KerasSchedule):
         flavor: str = "keras3",
     ) -> None:
         self._reproduce(
-            "inverse_time_decay",
             dict(
                 initial_learning_rate=initial_learning_rate,
                 decay_steps=decay_steps,
@@ -214,7 +214,6 @@ class CosineDecay(_KerasSchedule):
         flavor: str = "keras3",
     ) -> None:
         self._reproduce(
-            "cosine_decay",
             dict(
                 initial_learning_rate=initial_learning_rate,
                 decay_steps=decay_steps,
@@ -240,7 +239,6 @@ class CosineDecayRestarts(_KerasSchedule):
         flavor: str = "keras3",
     ) -> None:
         self._reproduce(
-            "cosine_decay_restarts",
             dict(
                 initial_learning_rate=initial_learning_rate,
                 first_decay_steps=first_decay_steps,
@@ -268,7 +266,6 @@ class CyclicalLearningRate(_KerasSchedule):
         dtype: str = "float64",
     ) -> None:
         self._reproduce(
-            "cyclical_learning_rate",
             dict(
                 initial_learning_rate=initial_learning_rate,
                 maximal_learning_rate=maximal_learning_rate,
@@ -292,7 +289,6 @@ class TriangularCyclicalLearningRate(_KerasSchedule):
         dtype: str = "float64",
     ) -> None:
         self._reproduce(
-            "triangular_cyclical_learning_rate",
             dict(
                 initial_learning_rate=initial_learning_rate,
                 maximal_learning_rate=maximal_learning_rate,
@@ -315,7 +311,6 @@ class Triangular2CyclicalLearningRate(_KerasSchedule):
         dtype: str = "float64",
     ) -> None:
         self._reproduce(
-            "triangular2_cyclical_learning_rate",
             dict(
                 initial_learning_rate=initial_learning_rate,
                 maximal_learning_rate=maximal_learning_rate,
@@ -339,7 +334,6 @@ class ExponentialCyclicalLearningRate(_KerasSchedule):
         dtype: str = "float64",
     ) -> None:
         self._reproduce(
-            "exponential_cyclical_learning_rate",
             dict(
                 initial_learning_rate=initial_learning_rate,
                 maximal_learning_rate=maximal_learning_rate,
@@ -351,31 +345,18 @@ class ExponentialCyclicalLearningRate(_KerasSchedule):
         )
 
 
-KERAS_SCHEDULES: tuple[type[_KerasSchedule], ...] = (
-    ExponentialDecay,
-    PiecewiseConstantDecay,
-    PolynomialDecay,
-    InverseTimeDecay,
-    CosineDecay,
-    CosineDecayRestarts,
-    CyclicalLearningRate,
-    TriangularCyclicalLearningRate,
-    Triangular2CyclicalLearningRate,
-    ExponentialCyclicalLearningRate,
-)
-
-
 def keras_schedules(
     schedule: type[RecipeSchedule], recipes: ModuleType, module: str
 ) -> dict[str, type[RecipeSchedule]]:
     """The Keras and tensorflow-addons schedule classes of one framework, by TF's names: each
     takes TF's arguments and is a ``schedule`` of the recipe ``recipes`` chooses for them.
     ``module``: the adapter's module that holds them (shown in their repr)."""
+    signatures = [globals()[registry.get(api).short] for api in registry.names("schedule")]
     return {
         signature.__name__: type(
             signature.__name__, (signature, schedule), {"recipes": recipes, "__module__": module}
         )
-        for signature in KERAS_SCHEDULES
+        for signature in signatures
     }
 
 
@@ -594,19 +575,6 @@ class _CompatV1Decays:
         )
 
 
-COMPAT_V1_DECAYS = (
-    "exponential_decay",
-    "natural_exp_decay",
-    "inverse_time_decay",
-    "polynomial_decay",
-    "piecewise_constant",
-    "cosine_decay",
-    "cosine_decay_restarts",
-    "linear_cosine_decay",
-    "noisy_linear_cosine_decay",
-)
-
-
 def compat_v1_decays(
     schedule: type[RecipeSchedule], recipes: ModuleType, generator: str
 ) -> dict[str, Callable[..., np.ndarray]]:
@@ -614,7 +582,8 @@ def compat_v1_decays(
     ``piecewise_constant_decay``). ``generator`` names the framework's random generators, for
     the error of the noisy decay, whose noise only TensorFlow's random stream gives."""
     decays = _CompatV1Decays(schedule, recipes, generator)
-    functions = {name: getattr(decays, name) for name in COMPAT_V1_DECAYS}
+    names = [registry.get(api).short for api in registry.names("decay")]
+    functions = {name: getattr(decays, name) for name in names if hasattr(decays, name)}
     functions["piecewise_constant_decay"] = functions["piecewise_constant"]
     return functions
 

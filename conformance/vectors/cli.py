@@ -16,7 +16,6 @@ its manifest or the schema is a setup error (exit status 2) with the file and th
 from __future__ import annotations
 
 import argparse
-import platform
 import sys
 import time
 import warnings
@@ -24,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-import conformance
 from conformance import report as reporting
+from conformance import run as running
 from conformance.vectors import format as vf
 
 
@@ -154,43 +153,22 @@ def run(options: argparse.Namespace) -> int:
 
 def _select(oracle, names) -> list[str]:
     """APIs of the vector set; a name may leave out its module (``CosineDecay``)."""
-    known = [*oracle.apis(), *oracle.optimizer_apis()]
-    if not names:
-        return known
-    chosen = []
-    for name in names:
-        matches = [api for api in known if name in (api, api.split(".", 1)[1])]
-        if len(matches) != 1:
-            raise vf.VectorError(
-                f"--api {name} is not in the {oracle.name}; it has: {', '.join(known)}"
-            )
-        chosen.append(matches[0])
-    return [api for api in known if api in chosen]
+    return running.select(names, [*oracle.apis(), *oracle.optimizer_apis()], f"the {oracle.name}")
 
 
 def _write(text: str, output: str | None) -> None:
+    running.check_output(output)
     if output:
-        if not Path(output).resolve().parent.is_dir():
-            raise vf.VectorError(f"--output {output}: no such directory")
         Path(output).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
 
 
 def export(options: argparse.Namespace) -> int:
-    from conformance.cases import apis, optimizer_apis
-    from conformance.oracles.tensorflow import tensorflow
     from conformance.vectors.export import export as write
 
-    oracle = tensorflow()
-    if oracle is None:
-        raise vf.VectorError("vectors export needs TensorFlow, which is not installed here")
-    known = [*apis(), *optimizer_apis()]
-    selected = None
-    if options.api:
-        selected = [a for a in known if any(n in (a, a.split(".", 1)[1]) for n in options.api)]
-        if not selected:
-            raise vf.VectorError(f"--api {' '.join(options.api)}: not in the catalogue")
+    selected = running.select(options.api) if options.api else None
+    oracle = running.load_oracle("tf")
     started = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -226,9 +204,7 @@ def verify(options: argparse.Namespace) -> int:
 
 
 def _oracle(version: str | None):
-    from conformance.oracles.vectors import Vectors
-
-    return Vectors(version)
+    return running.load_oracle("vectors", version)
 
 
 def cases(options: argparse.Namespace) -> int:
@@ -241,21 +217,15 @@ def cases(options: argparse.Namespace) -> int:
 
 
 def results(options: argparse.Namespace) -> int:
-    from conformance import targets
     from conformance.vectors.results import DTYPES, results_from_target
 
     oracle = _oracle(options.tf_version)
     selected = _select(oracle, options.api)
-    try:
-        package = targets.load(options.target)
-    except Exception as error:
-        raise vf.VectorError(
-            f"--target {options.target} does not import: {type(error).__name__}: {error}"
-        ) from error
+    target = running.load_target(options.target)
     dtypes = (options.dtype,) if options.dtype else DTYPES
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
-        document = results_from_target(package, options.target, oracle, selected, dtypes)
+        document = results_from_target(target, oracle, selected, dtypes)
     _write(vf.dumps(document), options.output)
     return 0
 
@@ -263,6 +233,7 @@ def results(options: argparse.Namespace) -> int:
 def compare(options: argparse.Namespace) -> int:
     from conformance.vectors.results import judge, plan_results, read_results
 
+    running.check_output(options.output)
     document, entries = read_results(options.results)
     named = document.get("vectors")
     version = options.tf_version
@@ -290,44 +261,27 @@ def compare(options: argparse.Namespace) -> int:
         outcomes.append(reporting.Result(item.check, status, verdict))
     checked = list(dict.fromkeys(item.check.case.api for item in planned))
     target = document["target"]
-    from conformance.__main__ import _git_state
-
-    commit, dirty = _git_state()
     report = reporting.Report(
         results=outcomes,
         unavailable={},
         not_implemented=missing,
         require_all=options.require_all,
-        metadata={
-            "lr_conformance": {
-                "version": conformance.__version__,
-                "git_commit": commit,
-                "git_dirty": dirty,
-            },
-            "target": {
+        metadata=running.metadata(
+            target={
                 "name": str(target["name"]),
                 "version": None if target.get("version") is None else str(target["version"]),
                 "results_file": name,
             },
-            "oracle": {"against": "vectors", "versions": oracle.versions()},
-            "float32_kernels": {"scalar": "the target's own", "vector": "the target's own"},
-            "numpy": np.__version__,
-            "python": platform.python_version(),
-            "platform": f"{platform.system()} {platform.release()} {platform.machine()}",
-            "selection": {
+            oracle=oracle,
+            float32_kernels={"scalar": "the target's own", "vector": "the target's own"},
+            selection={
                 "apis": checked,
                 "whole_catalogue": False,
                 "dtype": options.dtype or "float32, float64",
             },
-            "catalogue": {"cases": len({item.check.case.id for item in planned})},
-        },
+            cases=len({item.check.case.id for item in planned}),
+        ),
         wall_time=time.perf_counter() - started,
     )
-    if options.report == "json":
-        text = reporting.render_json(report)
-    else:
-        text = reporting.RENDERERS[options.report](report)
-    _write(text, options.output)
-    if options.output:
-        print(reporting.totals_line(report), file=sys.stderr)
+    running.write_report(report, options.report, options.output, timing=False)
     return 0 if report.passed else 1

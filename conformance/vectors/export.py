@@ -21,10 +21,10 @@ from pathlib import Path
 import numpy as np
 
 import conformance
-from conformance import optimizer_check
-from conformance.cases import Case, OptimizerCase, apis, cases, optimizer_apis, optimizer_cases
+from conformance import registry
+from conformance.cases import Case, OptimizerCase, cases, optimizer_cases
 from conformance.check import plan
-from conformance.oracles.tensorflow import TFA_SCHEDULES, TensorFlow
+from conformance.oracles.tensorflow import TensorFlow
 from conformance.vectors import format as vf
 
 INVARIANTS = [
@@ -137,7 +137,7 @@ def case_record(case: Case, oracle: TensorFlow, entries: Sequence) -> dict:
         "api": case.api,
         "params": vf.encode_params(case.params),
         "tags": sorted(case.tags),
-        "flavors": sorted(case.flavors) if case.flavors is not None else None,
+        "flavors": vf.encode_applicability(case),
         "step_dtype": case.step_dtype,
         "max_ulp": case.max_ulp,
     }
@@ -177,30 +177,28 @@ def api_document(
 
 
 def optimizer_document(
-    optimizers, api: str, output: Path, progress: Callable[[str], None]
+    oracle: TensorFlow, api: str, output: Path, progress: Callable[[str], None]
 ) -> dict | None:
     """The optimizer vector file of one API, or None where this TensorFlow lacks it."""
-    entries = optimizers.entry_points(api)
+    entries = oracle.entry_points(api)
     if not entries:
         return None
-    document = {"kind": "optimizer", **header(optimizers.oracle, api, output)}
+    document = {"kind": "optimizer", **header(oracle, api, output)}
     document["invariants"] = OPTIMIZER_INVARIANTS
     document["entry_points"] = [
         {"key": e.key, "label": e.label, "flavor": e.flavor} for e in entries
     ]
     records = []
     for case in optimizer_cases(api):
-        applicable = list(
-            dict.fromkeys(check.entry for check in optimizer_check.plan(optimizers, [case]))
-        )
+        applicable = list(dict.fromkeys(check.entry for check in plan(oracle, [case])))
         if applicable:
             progress(case.id)
-            records.append(optimizer_case_record(case, optimizers, applicable))
+            records.append(optimizer_case_record(case, oracle, applicable))
     document["cases"] = records
     return document
 
 
-def optimizer_case_record(case: OptimizerCase, optimizers, entries: Sequence) -> dict:
+def optimizer_case_record(case: OptimizerCase, oracle: TensorFlow, entries: Sequence) -> dict:
     updates = vf.stored_updates(case.gradients.steps)
     record = {
         "id": case.id,
@@ -218,7 +216,7 @@ def optimizer_case_record(case: OptimizerCase, optimizers, entries: Sequence) ->
     record["updates"] = vf.encode_values(updates)
     record["results"] = {}
     for entry in entries:
-        run = optimizers.trajectory(case, entry)
+        run = oracle.trajectory(case, entry)
         record["results"][entry.key] = vf.encode_trajectory(
             run.params, run.counter, run.error, run.message, updates
         )
@@ -236,20 +234,15 @@ def export(
     Every file is checked against the schema after it is written; each directory's manifest is
     rewritten over all of its files.
     """
-    from conformance.oracles.tensorflow_optimizers import TensorFlowOptimizers
-
     tf_name, tfa_name = vector_directories(oracle)
     written: dict[Path, None] = {}
-    for api in selected or [*apis(), *optimizer_apis()]:
-        if api in optimizer_apis():
-            document = optimizer_document(TensorFlowOptimizers(oracle), api, output, progress)
-            if document is not None:
-                written[_write(document, Path(output) / tf_name, api)] = None
-            continue
-        directory = tfa_name if api.split(".", 1)[1] in TFA_SCHEDULES else tf_name
+    for api in selected or registry.names():
+        record = registry.get(api)
+        directory = tfa_name if record.origin.vector_set == "tfa" else tf_name
         if directory is None:
             continue
-        document = api_document(oracle, api, output, progress)
+        make = optimizer_document if record.is_optimizer else api_document
+        document = make(oracle, api, output, progress)
         if document is None:
             continue
         written[_write(document, Path(output) / directory, api)] = None

@@ -7,7 +7,7 @@ shortest decimal that reads back as the same double); both are plain JSON number
 ``inf`` and ``-inf`` (which JSON has no numbers for) are the strings ``"nan"``, ``"inf"`` and
 ``"-inf"``; ``null`` marks a step where TensorFlow raised (``step_errors`` says what). JSON
 parsers read a number as a double, and the double rounds to the same float32: tested on every
-stored value and on random bit patterns (``conformance/tests/test_vectors.py``).
+stored value and on random bit patterns (``tests/test_vectors.py``).
 """
 
 from __future__ import annotations
@@ -675,7 +675,7 @@ def read_vector_file(path: Path) -> dict:
 def case_from_record(api: str, record: Mapping) -> Case:
     """The :class:`Case` a stored case describes (its stored steps only)."""
     steps = np.asarray(record["steps"], dtype=np.int64)
-    flavors = record.get("flavors")
+    flavors, entries = decode_applicability(record.get("flavors"))
     return Case(
         id=record["id"],
         api=api,
@@ -683,8 +683,28 @@ def case_from_record(api: str, record: Mapping) -> Case:
         steps=steps,
         tags=frozenset(record["tags"]),
         max_ulp=record["max_ulp"],
-        flavors=frozenset(flavors) if flavors is not None else None,
+        flavors=flavors,
+        entries=entries,
         why=record.get("why", ""),
         step_dtype=record["step_dtype"],
         key_steps=steps,
     )
+
+
+def encode_applicability(case: Case) -> list[str] | None:
+    """A schedule case's ``flavors`` field: its reference flavours and entry-point keys in one
+    sorted list (``null``: everywhere)."""
+    if case.flavors is None and case.entries is None:
+        return None
+    return sorted((case.flavors or frozenset()) | (case.entries or frozenset()))
+
+
+def decode_applicability(
+    stored: Sequence[str] | None,
+) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+    """The flavours and the entry-point keys (which hold a dot) of a stored ``flavors``."""
+    if stored is None:
+        return None, None
+    flavors = frozenset(f for f in stored if "." not in f)
+    entries = frozenset(f for f in stored if "." in f)
+    return flavors or None, entries or None

@@ -23,20 +23,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
 
-import reference
-from conformance import optimizer_check, targets
+from conformance import optimizer_check
 from conformance.cases import Case, OptimizerCase, SparseGradients
-from conformance.check import Check
+from conformance.check import Check, plan
 from conformance.compare import Verdict, compare
-from conformance.oracles.tensorflow import EntryPoint
-from conformance.oracles.vectors import VectorOptimizers, Vectors
-from conformance.outcome import Outcome
-from conformance.trajectory import ReferenceRun, reference_trajectory
+from conformance.oracles import EntryPoint
+from conformance.oracles.vectors import Vectors
+from conformance.outcome import Outcome, Trajectory
+from conformance.targets import Target, evaluate, fed_steps
 from conformance.vectors import format as vf
 
 DTYPES = ("float32", "float64")
@@ -55,7 +53,7 @@ class PortResult:
     outcome: Outcome | None
     steps: np.ndarray | None
     #: An optimizer case's result: the parameters after the stored updates, and the counter.
-    trajectory: ReferenceRun | None = None
+    trajectory: Trajectory | None = None
 
     def covers(self, entry: EntryPoint) -> bool:
         if self.entry_point is not None:
@@ -153,7 +151,7 @@ def _optimizer_result(schema, item: Mapping, index: int, where: str) -> PortResu
         flavor=item.get("flavor"),
         outcome=None,
         steps=None,
-        trajectory=ReferenceRun(params, counter),
+        trajectory=Trajectory(params, counter),
     )
 
 
@@ -179,12 +177,8 @@ def plan_results(
     """The checks the results ask for; the APIs of the set with no results (api -> reason);
     results that name no case of the set."""
     index: dict[str, tuple[str, Case | OptimizerCase]] = {}
-    optimizers = VectorOptimizers(oracle)
-    for api in oracle.apis():
+    for api in [*oracle.apis(), *oracle.optimizer_apis()]:
         for case in oracle.stored_cases(api):
-            index[case.id] = (api, case)
-    for api in oracle.optimizer_apis():
-        for case in optimizers.stored_cases(api):
             index[case.id] = (api, case)
     unknown = [
         f"results[{r.index}]: no case {r.case!r} in the {oracle.name} (nor tfa set)"
@@ -204,7 +198,7 @@ def plan_results(
                 missing[api] = "the results file has no result for this API"
             continue
         if api in oracle.optimizer_apis():
-            planned += _plan_optimizer(optimizers, api, answers)
+            planned += _plan_optimizer(oracle, api, answers)
             continue
         entries = [e for e in oracle.entry_points(api) if any(r.covers(e) for r in answers)]
         dtypes = [d for d in DTYPES if any(r.dtype == d for r in answers)]
@@ -237,13 +231,11 @@ def plan_results(
     return planned, missing, unknown
 
 
-def _plan_optimizer(
-    optimizers: VectorOptimizers, api: str, answers: list[PortResult]
-) -> list[Planned]:
-    entries = [e for e in optimizers.entry_points(api) if any(r.covers(e) for r in answers)]
+def _plan_optimizer(oracle: Vectors, api: str, answers: list[PortResult]) -> list[Planned]:
+    entries = [e for e in oracle.entry_points(api) if any(r.covers(e) for r in answers)]
     dtypes = [d for d in DTYPES if any(r.dtype == d for r in answers)]
     planned = []
-    for check in optimizer_check.plan(optimizers, optimizers.stored_cases(api)):
+    for check in plan(oracle, oracle.stored_cases(api)):
         if check.entry not in entries or check.dtype not in dtypes:
             continue
         if check.dtype == "float32" and "vector" in check.case.tags:
@@ -267,7 +259,7 @@ def judge(planned: Planned, oracle: Vectors, results_name: str) -> Verdict:
             f"{results_name} has no {check.dtype} {check.path}-path result for case "
             f"{check.case.id!r} covering entry point {check.entry.key}"
         )
-    if isinstance(check, optimizer_check.OptimizerCheck):
+    if check.is_optimizer:
         return _judge_trajectory(check, answer, oracle, results_name)
     case = check.case
     if answer.steps is not None:
@@ -303,10 +295,10 @@ def judge(planned: Planned, oracle: Vectors, results_name: str) -> Verdict:
 
 
 def _judge_trajectory(check, answer: PortResult, oracle: Vectors, results_name: str) -> Verdict:
-    tensorflow = VectorOptimizers(oracle).trajectory(check.case, check.entry)
+    tensorflow = oracle.trajectory(check.case, check.entry)
     run = answer.trajectory
     if run is None:
-        run = ReferenceRun(None, error=answer.outcome.error, message=answer.outcome.message)
+        run = Trajectory(None, error=answer.outcome.error, message=answer.outcome.message)
     elif tensorflow.params is not None and run.params.shape != tensorflow.params.shape:
         raise LookupError(
             f"results[{answer.index}]: params of shape {run.params.shape}; the case stores "
@@ -314,7 +306,9 @@ def _judge_trajectory(check, answer: PortResult, oracle: Vectors, results_name: 
         )
     exact = None
     if check.dtype == "float64" and run.params is not None:
-        exact = reference_trajectory(reference, check.case, check.entry.flavor, "float64").params
+        exact = optimizer_check.REFERENCE.trajectory(
+            check.case, check.entry.flavor, "float64"
+        ).params
     reproducer = [
         f"# {results_name}, results[{answer.index}] (case {check.case.id!r}, {check.dtype})",
         tensorflow.call,
@@ -400,8 +394,7 @@ def _optimizer_cases(oracle: Vectors, api: str) -> list[dict]:
 
 
 def results_from_target(
-    package: ModuleType,
-    package_name: str,
+    target: Target,
     oracle: Vectors,
     apis: Iterable[str],
     dtypes: Sequence[str] = DTYPES,
@@ -411,7 +404,7 @@ def results_from_target(
     entries: list[Mapping[str, Any]] = []
     for api in apis:
         if api in oracle.optimizer_apis():
-            entries += _optimizer_results(package, oracle, api, dtypes)
+            entries += _optimizer_results(target, oracle, api, dtypes)
             continue
         flavors = list(dict.fromkeys(e.flavor for e in oracle.entry_points(api)))
         for case in oracle.stored_cases(api):
@@ -422,8 +415,8 @@ def results_from_target(
                 ):
                     continue
                 for dtype in dtypes:
-                    factory = targets.schedule_factory(package, case, dtype, flavor)
-                    outcome = targets.evaluate(factory, targets.fed_steps(case))
+                    factory = target.schedule_factory(case, dtype, flavor)
+                    outcome = evaluate(factory, fed_steps(case))
                     item: dict[str, Any] = {"case": case.id}
                     if flavor is not None:
                         item["flavor"] = flavor
@@ -432,19 +425,18 @@ def results_from_target(
                     entries.append(item)
     return {
         "schema": vf.SCHEMA,
-        "target": {"name": package_name, "version": _version(package)},
+        "target": {"name": target.name, "version": target.version},
         "vectors": oracle.versions()["golden vectors"],
         "results": entries,
     }
 
 
 def _optimizer_results(
-    package: ModuleType, oracle: Vectors, api: str, dtypes: Sequence[str]
+    target: Target, oracle: Vectors, api: str, dtypes: Sequence[str]
 ) -> list[dict]:
     """A Python target's trajectories of an optimizer API's cases, at the stored updates."""
-    optimizers = VectorOptimizers(oracle)
     found = []
-    for check in optimizer_check.plan(optimizers, optimizers.stored_cases(api)):
+    for check in plan(oracle, oracle.stored_cases(api)):
         if check.dtype not in dtypes or any(
             f["case"] == check.case.id
             and f["flavor"] == check.entry.flavor
@@ -452,7 +444,7 @@ def _optimizer_results(
             for f in found
         ):
             continue
-        run = reference_trajectory(package, check.case, check.entry.flavor, check.dtype)
+        run = target.trajectory(check.case, check.entry.flavor, check.dtype)
         item: dict[str, Any] = {
             "case": check.case.id,
             "flavor": check.entry.flavor,
@@ -487,8 +479,3 @@ def _encode_result(outcome: Outcome, case: Case, dtype: str) -> dict:
     if errors is not None:
         record["step_errors"] = [None if e is None else str(e) for e in errors]
     return record
-
-
-def _version(package: ModuleType) -> str | None:
-    version = getattr(package, "__version__", None)
-    return None if version is None else str(version)

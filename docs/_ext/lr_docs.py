@@ -295,20 +295,24 @@ class ConformanceCases(_ReferenceDirective):
     required_arguments = 1
 
     def run(self) -> list[nodes.Node]:
-        from conformance.cases import cases
+        from conformance import cases
+        from conformance.cases import OptimizerCase
 
         api = self.arguments[0]
-        found = cases(api=api)
+        found = cases.of(api)
         if not found:
             note = self._missing([f"reference.{api}"])
             if note is not None:
                 return note
-            raise self.error(f"the catalogue (conformance/cases.py) has no case for {api}")
+            raise self.error(f"the catalogue (conformance/cases/) has no case for {api}")
         rows = []
         for case in found:
-            steps = case.steps
             shown = ", ".join(f"{k}={v!r}" for k, v in case.params.items())
-            span = f"{len(steps)} steps, {steps.min()} .. {steps.max()}"
+            if isinstance(case, OptimizerCase):
+                shown = ", ".join(filter(None, [f"learning_rate={case.learning_rate}", shown]))
+                span = f"{case.gradients.steps} updates"
+            else:
+                span = f"{len(case.steps)} steps, {case.steps.min()} .. {case.steps.max()}"
             rows.append(
                 [
                     _cell(nodes.literal(text=case.id.split("/", 1)[1])),

@@ -19,7 +19,6 @@ derived bound of :mod:`conformance.tolerance`. It records, per API and recipe, w
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 import warnings
@@ -34,16 +33,14 @@ EXACT, ROUNDING, DIFFERS, IMPOSSIBLE = "exact", "rounding", "differs", "impossib
 
 
 def run(framework: str, output: Path, only: list[str] | None = None) -> None:
-    from conformance import targets
     from conformance.cases import CASES
     from conformance.check import MODES, plan
     from conformance.compare import compare
     from conformance.oracles.tensorflow import tensorflow
     from conformance.outcome import Outcome
-    from conformance.targets import tf_api
+    from conformance.targets import Target, evaluate, fed_steps, tf_api
 
-    package_name = f"conformance.targets.{framework}"
-    package = importlib.import_module(package_name)
+    target = Target.load(f"conformance.targets.{framework}")
     oracle = tensorflow()
     scalar_modes = {m for m in MODES if m[1] == "scalar"}
     records = []
@@ -58,10 +55,10 @@ def run(framework: str, output: Path, only: list[str] | None = None) -> None:
         print(f"[{number + 1}/{len(checks)}] {check.id}", file=sys.stderr)
         tf_outcome = oracle.evaluate(case, check.entry, "scalar")
         tf_api.last_recipe = None
-        factory = targets.schedule_factory(package, case, check.dtype, check.entry.flavor)
+        factory = target.schedule_factory(case, check.dtype, check.entry.flavor)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            target = targets.evaluate(factory, targets.fed_steps(case))
+            outcome = evaluate(factory, fed_steps(case))
         recipe = tf_api.last_recipe
         record = {
             "api": case.api,
@@ -73,11 +70,11 @@ def run(framework: str, output: Path, only: list[str] | None = None) -> None:
             "source": recipe.source() if recipe else None,
             "invalid": "invalid" in case.tags,
             "tf_error": tf_outcome.error,
-            "target_error": target.error,
-            "message": target.message.splitlines()[0][:200] if target.message else "",
+            "target_error": outcome.error,
+            "message": outcome.message.splitlines()[0][:200] if outcome.message else "",
         }
-        unreached = _unreached(target)
-        if target.error == "NotReached" or (unreached is not None and unreached.all()):
+        unreached = _unreached(outcome)
+        if outcome.error == "NotReached" or (unreached is not None and unreached.all()):
             record["status"] = "not_reached"
             records.append(record)
             continue
@@ -86,9 +83,9 @@ def run(framework: str, output: Path, only: list[str] | None = None) -> None:
             record["not_reached_steps"] = int(unreached.sum())
             case = replace(case, steps=case.steps[keep])
             tf_outcome = _subset(tf_outcome, keep, Outcome)
-            target = _subset(target, keep, Outcome)
+            outcome = _subset(outcome, keep, Outcome)
         verdict = compare(
-            case, target, tf_outcome, dtype=check.dtype, where=check.where, reproducer=[]
+            case, outcome, tf_outcome, dtype=check.dtype, where=check.where, reproducer=[]
         )
         record.update(
             status="pass" if verdict.passed else "fail",
@@ -98,16 +95,18 @@ def run(framework: str, output: Path, only: list[str] | None = None) -> None:
             worst=verdict.worst,
         )
         if (
-            target.values is not None
+            outcome.values is not None
             and tf_outcome.values is not None
-            and not target.raised
+            and not outcome.raised
             and not tf_outcome.raised
         ):
-            record.update(_relative(case, np.asarray(target.values), np.asarray(tf_outcome.values)))
+            record.update(
+                _relative(case, np.asarray(outcome.values), np.asarray(tf_outcome.values))
+            )
         records.append(record)
     metadata = {
         "framework": framework,
-        "framework_version": package.__version__,
+        "framework_version": target.version,
         "versions": oracle.versions(),
         "numpy": np.__version__,
     }
@@ -126,17 +125,12 @@ def run_optimizers(framework: str, output: Path, only: list[str] | None = None) 
     (:mod:`conformance.trajectory`): the worst relative error over the trajectory, and the first
     update where it passes the float32 bar (1e-6 of the parameter's scale)."""
     from conformance.cases import OPTIMIZER_CASES
-    from conformance.oracles.tensorflow_optimizers import tensorflow_optimizers
-    from conformance.trajectory import (
-        FLOAT32_RELATIVE,
-        compare_trajectories,
-        reference_optimizer,
-        reference_trajectory,
-    )
+    from conformance.oracles.tensorflow import tensorflow
+    from conformance.targets import Target
+    from conformance.trajectory import FLOAT32_RELATIVE, compare_trajectories
 
-    package_name = f"conformance.targets.{framework}"
-    package = importlib.import_module(package_name)
-    oracle = tensorflow_optimizers()
+    target = Target.load(f"conformance.targets.{framework}")
+    oracle = tensorflow()
     plan = []
     for case in OPTIMIZER_CASES:
         if only and not any(name in case.api for name in only):
@@ -146,9 +140,7 @@ def run_optimizers(framework: str, output: Path, only: list[str] | None = None) 
         if not {"lr-float", "sparse"} & case.tags and not case.id.endswith("lr-float"):
             continue
         for entry in oracle.entry_points(case.api)[:1]:
-            if case.flavors is not None and entry.flavor not in case.flavors:
-                continue
-            if case.entries is not None and entry.key not in case.entries:
+            if not case.applies_to(entry):
                 continue
             plan += [(case, entry, dtype) for dtype in ("float32", "float64")]
     records = []
@@ -164,11 +156,11 @@ def run_optimizers(framework: str, output: Path, only: list[str] | None = None) 
             "tf_error": None,
         }
         try:
-            optimizer = reference_optimizer(package, case, entry.flavor, dtype)
+            optimizer = target.optimizer(case, entry.flavor, dtype)
             record["recipe"] = getattr(optimizer, "label", type(optimizer).__name__)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                ours = reference_trajectory(package, case, entry.flavor, dtype)
+                ours = target.trajectory(case, entry.flavor, dtype)
             verdict = compare_trajectories(
                 case,
                 ours,
@@ -197,7 +189,7 @@ def run_optimizers(framework: str, output: Path, only: list[str] | None = None) 
         records.append(record)
     metadata = {
         "framework": framework,
-        "framework_version": package.__version__,
+        "framework_version": target.version,
         "versions": oracle.oracle.versions(),
         "numpy": np.__version__,
     }
@@ -277,10 +269,9 @@ def render(files: list[Path]) -> str:
                 f"{meta['framework']} {meta['framework_version']} against {versions} "
                 f"(numpy {meta['numpy']}): {', '.join(taken)}"
             )
-    from conformance.cases import OPTIMIZER_CASES
-    from conformance.cases import apis as catalogue_apis
+    from conformance import registry
 
-    order = [*catalogue_apis(), *dict.fromkeys(c.api for c in OPTIMIZER_CASES)]
+    order = registry.names()
     found = {a for f in by_framework.values() for a in f}
     apis = [a for a in order if a in found] + sorted(found - set(order))
     optimizer_apis = [a for a in apis if _is_optimizer(by_framework, a)]
@@ -306,9 +297,9 @@ def render(files: list[Path]) -> str:
         lines += ["", OPTIMIZERS, "", "| TensorFlow optimizer | PyTorch | optax |", "|---|---|---|"]
         for api in optimizer_apis:
             cells = [_optimizer_cell(by_framework[name].get(api, [])) for name, _ in FRAMEWORKS]
-            lines.append(f"| `{_tf_optimizer_name(api)}` | {cells[0]} | {cells[1]} |")
+            lines.append(f"| `{_tf_name(api)}` | {cells[0]} | {cells[1]} |")
         for api in optimizer_apis:
-            lines += ["", f"### `{_tf_optimizer_name(api)}`", ""]
+            lines += ["", f"### `{_tf_name(api)}`", ""]
             lines += [OPTIMIZER_NOTES.get(api.split(".")[-1], ""), ""]
             for name, title in FRAMEWORKS:
                 records = by_framework[name].get(api, [])
@@ -319,34 +310,6 @@ def render(files: list[Path]) -> str:
 
 def _is_optimizer(by_framework, api: str) -> bool:
     return any(r.get("kind") == "optimizer" for f in by_framework.values() for r in f.get(api, []))
-
-
-def _tf_optimizer_name(api: str) -> str:
-    module, name = api.split(".", 1)
-    if module == "compat_v1":
-        return f"tf.compat.v1.train.{name}"
-    return f"tf.keras.{api}"
-
-
-def _optimizer_verdict(records: list[dict]) -> tuple[str, str]:
-    errors = [r for r in records if r["status"] == "error"]
-    if errors and len(errors) == len(records):
-        return IMPOSSIBLE, f"{errors[0]['target_error']}: {errors[0]['message']}"
-    f32 = [r for r in records if r["dtype"] == "float32" and r["status"] != "error"]
-    worst = max(f32, key=lambda r: r["worst"]) if f32 else None
-    if worst is None:
-        return IMPOSSIBLE, errors[0]["message"]
-    failing = [r for r in f32 if r["status"] == "fail"]
-    detail = f"worst relative error {worst['worst']:.2g} (case `{worst['case']}`, {worst['entry']})"
-    if errors:
-        detail += f"; {len(errors)} checks raise ({errors[0]['target_error']})"
-    if not failing:
-        return EXACT, detail + f"; every float32 trajectory within {1e-6:g} of TensorFlow's"
-    first = failing[0]
-    return DIFFERS, (
-        f"{len(failing)}/{len(f32)} float32 trajectories beyond 1e-06; {detail}; "
-        f"e.g. `{first['case']}`: {first['message']}"
-    )
 
 
 def _optimizer_cell(records: list[dict]) -> str:
@@ -403,12 +366,9 @@ def _optimizer_section(title: str, records: list[dict]) -> list[str]:
 
 
 def _tf_name(api: str) -> str:
-    module, name = api.split(".", 1)
-    if module == "compat_v1":
-        return f"tf.compat.v1.train.{name}"
-    if "Cyclical" in name:
-        return f"tfa.optimizers.{name}"
-    return f"tf.keras.optimizers.schedules.{name}"
+    from conformance import registry
+
+    return registry.get(api).tensorflow
 
 
 def _recipes(records: list[dict]) -> dict[str, list[dict]]:

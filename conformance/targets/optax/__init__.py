@@ -11,4 +11,3 @@ optax half of the migration table (docs/migration.md). Needs the ``optax`` extra
 import optax
 
 __version__ = optax.__version__
-FRAMEWORK = "optax"

@@ -18,13 +18,13 @@ raises :class:`NotReached` (a NotImplementedError), reported as not reached.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
 
+from conformance.targets.optax.recipes import HELPERS, MAX_CYCLES, Recipe
 from conformance.targets.tf_api import NotReached, RecipeSchedule
 
 
@@ -38,26 +38,7 @@ def _x64(enabled: bool):
     return experimental.enable_x64() if enabled else experimental.disable_x64()
 
 
-#: Cycles an unrolled recipe may hold.
-MAX_CYCLES = 2000
-
-
-@dataclass(frozen=True)
-class Recipe:
-    """``schedule`` is Python source over the TF arguments' names (and ``optax``, ``jnp``,
-    ``math``, ``horizon``: the largest step asked for) giving a function of the count."""
-
-    label: str
-    schedule: str
-    when: str = ""
-
-    def source(self) -> str:
-        return f"schedule = {self.schedule}"
-
-
 def _namespace(arguments: dict, horizon: int) -> dict:
-    from conformance.targets.optax.recipes import HELPERS
-
     return {"optax": optax, "jnp": jnp, "math": math, "horizon": horizon, **HELPERS, **arguments}
 
 

@@ -10,10 +10,25 @@ Every recipe is source over the Keras argument names (``initial_learning_rate``,
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import optax
 
-from conformance.targets.optax._driver import MAX_CYCLES, Recipe
+#: Cycles an unrolled recipe may hold.
+MAX_CYCLES = 2000
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """``schedule`` is Python source over the TF arguments' names (and ``optax``, ``jnp``,
+    ``math``, ``horizon``: the largest step asked for) giving a function of the count."""
+
+    label: str
+    schedule: str
+    when: str = ""
+
+    def source(self) -> str:
+        return f"schedule = {self.schedule}"
 
 
 def exponential_decay(a: dict) -> Recipe:

@@ -12,4 +12,3 @@ Needs the ``torch`` extra.
 import torch
 
 __version__ = torch.__version__
-FRAMEWORK = "PyTorch"

@@ -22,35 +22,18 @@ from __future__ import annotations
 import bisect
 import math
 import warnings
-from dataclasses import dataclass
 
 import torch
 from torch.optim import lr_scheduler
 
+from conformance.targets.pytorch.recipes import Recipe, tf_cosine_restarts
 from conformance.targets.tf_api import NotReached, RecipeSchedule
 
 #: Updates the driver performs one by one; farther steps are jumps (see the module docstring).
 SEQUENTIAL_REACH = 2**21
 
 
-@dataclass(frozen=True)
-class Recipe:
-    """``lr`` and ``scheduler`` are Python source over the TF arguments' names (and
-    ``optimizer``, the scheduler classes, ``math``, ``bisect``); ``label`` names the recipe
-    in the migration table; ``when`` says for which arguments this recipe is the one chosen."""
-
-    label: str
-    lr: str
-    scheduler: str
-    when: str = ""
-
-    def source(self) -> str:
-        return f"optimizer = torch.optim.SGD(params, lr={self.lr})\nscheduler = {self.scheduler}"
-
-
 def _namespace(arguments: dict) -> dict:
-    from conformance.targets.pytorch.recipes import tf_cosine_restarts
-
     names = {name: getattr(lr_scheduler, name) for name in lr_scheduler.__all__}
     return {
         **names,

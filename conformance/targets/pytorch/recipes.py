@@ -11,8 +11,22 @@ and ``lr0 = 0`` (a warmup ramp from 0) would divide by zero.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
-from conformance.targets.pytorch._driver import Recipe
+
+@dataclass(frozen=True)
+class Recipe:
+    """``lr`` and ``scheduler`` are Python source over the TF arguments' names (and
+    ``optimizer``, the scheduler classes, ``math``, ``bisect``); ``label`` names the recipe
+    in the migration table; ``when`` says for which arguments this recipe is the one chosen."""
+
+    label: str
+    lr: str
+    scheduler: str
+    when: str = ""
+
+    def source(self) -> str:
+        return f"optimizer = torch.optim.SGD(params, lr={self.lr})\nscheduler = {self.scheduler}"
 
 
 def _positive_int(x) -> bool:

@@ -1,0 +1,53 @@
+"""The target against the oracle: every check of the catalogue (schedules on every path,
+optimizer trajectories), on every entry point the oracle has, in both dtypes."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance import registry, schedule_check
+from conformance.cases import CASES, OPTIMIZER_CASES
+from conformance.check import NotApplicable, plan
+from conformance.pytest_plugin import oracle_of
+from conformance.run import run_check
+
+
+def pytest_generate_tests(metafunc) -> None:
+    if "check" in metafunc.fixturenames:
+        found = oracle_of(metafunc.config)
+        checks = plan(found, (*CASES, *OPTIMIZER_CASES)) if found is not None else []
+        metafunc.parametrize("check", checks, ids=[c.id for c in checks])
+
+
+@pytest.mark.parametrize("api", registry.names())
+def test_oracle_has_the_api(api, oracle):
+    if not oracle.entry_points(api):
+        pytest.skip(oracle.missing_reason(api))
+
+
+@pytest.fixture(scope="module")
+def prefetched(request, oracle, target):
+    """The oracle's values for the selected schedule checks, evaluated up front in batches,
+    which share TensorFlow's fixed cost per traced function: the same values as asking check
+    by check, sooner."""
+    selected = [
+        item.callspec.params["check"]
+        for item in request.session.items
+        if getattr(item, "function", None) is test_target_conforms
+    ]
+    schedule_check.prefetch(
+        oracle, [c for c in selected if target.missing(c.case.api) is None], target
+    )
+
+
+def test_target_conforms(check, oracle, target, prefetched):
+    # The reference by default; ``pytest --pyargs conformance --target PKG`` checks PKG.
+    missing = target.missing(check.case.api)
+    if missing is not None:
+        pytest.skip(f"not implemented: {missing}")
+    try:
+        verdict = run_check(check, oracle, target)
+    except NotApplicable as reason:
+        pytest.skip(str(reason))
+    if not verdict.passed:
+        pytest.fail(verdict.explain(), pytrace=False)

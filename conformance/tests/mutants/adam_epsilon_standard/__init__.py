@@ -1,4 +1,0 @@
-"""Mutant: Adam in the paper's (PyTorch's, optax's) form, epsilon added to the bias-corrected
-root, without saying so. Declared as the variant ``adam-epsilon=standard`` it conforms."""
-
-__version__ = "0.0.0-mutant"

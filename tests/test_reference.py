@@ -1,0 +1,130 @@
+"""The reference's own contract, without TensorFlow: what every schedule promises its callers.
+
+Agreement with TensorFlow is checked by the suite (conformance/suite); these tests need numpy
+only and run where TensorFlow is absent.
+"""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+
+import numpy as np
+import pytest
+
+import reference
+from conformance import registry
+from conformance.cases import CASES
+from conformance.targets import Target, fed_steps
+
+SCHEDULE_CASES = [c for c in CASES if c.api.startswith("schedules.")]
+REFERENCE = Target("reference", reference)
+MODULES = sorted(m.name for m in pkgutil.walk_packages(reference.__path__, prefix="reference."))
+
+
+@pytest.mark.parametrize("module_name", MODULES)
+def test_docstring_examples_run_as_shown(module_name):
+    # The examples show the reference's output; that those numbers are TensorFlow's is checked
+    # by the catalogue, which holds a case with the same arguments for each example.
+    module = importlib.import_module(module_name)
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0, f"{result.failed} docstring example(s) of {module_name} failed"
+
+
+def _first_case_per_api(cases):
+    seen = {}
+    for case in cases:
+        if not case.tags & {"invalid", "int"}:
+            seen.setdefault(case.api, case)
+    return list(seen.values())
+
+
+@pytest.mark.parametrize("case", _first_case_per_api(SCHEDULE_CASES), ids=lambda c: c.id)
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_from_config_rebuilds_the_same_schedule(case, dtype):
+    schedule = REFERENCE.schedule_factory(case, dtype, flavor=None)()
+    rebuilt = type(schedule).from_config(schedule.get_config(), dtype=dtype)
+    steps = fed_steps(case)
+    np.testing.assert_array_equal(rebuilt(steps), schedule(steps))
+
+
+@pytest.mark.parametrize("case", _first_case_per_api(SCHEDULE_CASES), ids=lambda c: c.id)
+def test_scalar_step_gives_a_python_float_and_vector_an_array(case):
+    schedule = REFERENCE.schedule_factory(case, "float32", flavor=None)()
+    steps = fed_steps(case)[:5]
+    vector = schedule(steps)
+    assert isinstance(vector, np.ndarray) and vector.shape == steps.shape
+    scalars = [schedule(s) for s in steps]
+    assert all(type(v) is float for v in scalars)
+    # One step at a time gives what the vector gives: the reference has no batch effects.
+    np.testing.assert_array_equal(np.asarray(scalars, np.float32), vector)
+
+
+@pytest.mark.parametrize("case", _first_case_per_api(SCHEDULE_CASES), ids=lambda c: c.id)
+def test_float32_mode_stays_within_the_float64_bound(case):
+    # The float32 mode claims to be TensorFlow's float32 arithmetic, so it must stay within the
+    # bound the tolerance policy derives for TensorFlow's float32 against the exact formula.
+    low = REFERENCE.schedule_factory(case, "float32", flavor=None)()
+    high = REFERENCE.schedule_factory(case, "float64", flavor=None)()
+    steps = fed_steps(case)
+    exact = np.asarray(high(steps), np.float64)
+    approx = np.asarray(low(steps), np.float64)
+    bound = registry.bound_at(case, exact)
+    with np.errstate(all="ignore"):
+        outside = ~(
+            (np.abs(approx - exact) <= bound)
+            | (approx == exact)
+            | (np.isnan(approx) & np.isnan(exact))
+        )
+    assert not outside.any(), (
+        f"{case.id}: float32 and float64 modes disagree beyond the derived bound at steps "
+        f"{steps[outside][:5].tolist()}"
+    )
+
+
+def test_unknown_dtype_and_flavor_are_rejected():
+    from reference.schedules import ExponentialDecay
+
+    with pytest.raises(ValueError, match="dtype"):
+        ExponentialDecay(0.1, 10, 0.5, dtype="float16")
+    with pytest.raises(ValueError, match="flavor"):
+        ExponentialDecay(0.1, 10, 0.5, flavor="keras1")
+
+
+def test_reference_never_imports_tensorflow():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, pkgutil, importlib, reference\n"
+        "for m in pkgutil.walk_packages(reference.__path__, prefix='reference.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "bad = [n for n in sys.modules if n.split('.')[0] in ('tensorflow', 'keras', 'tf_keras')]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_tensor_like_powers_are_the_c_librarys_powf():
+    """A user's ``scale_fn`` (``0.9 ** c``) on a float32 TensorLike runs the C library's powf,
+    whatever SIMD code numpy would pick for a plain array: derived here element by element
+    through ctypes, the function TensorFlow's scalar kernel calls."""
+    import ctypes
+    import ctypes.util
+
+    from reference import _arith
+
+    powf = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6").powf
+    powf.restype, powf.argtypes = ctypes.c_float, [ctypes.c_float, ctypes.c_float]
+    exponents = np.random.default_rng(0).uniform(0, 400, 4096).astype(np.float32)
+    expected = np.array([powf(np.float32(0.9), e) for e in exponents], dtype=np.float32)
+    expected[np.abs(expected) < np.finfo(np.float32).tiny] = 0  # TF flushes subnormals
+    got = 0.9 ** _arith.tensor_like(exponents, "float32")
+    assert isinstance(got, _arith.TensorLike) and got.dtype == np.float32
+    mismatched = np.flatnonzero(np.asarray(got).view(np.uint32) != expected.view(np.uint32))
+    assert mismatched.size == 0, (
+        f"0.9 ** c at c={exponents[mismatched[:3]]}: {np.asarray(got)[mismatched[:3]]} "
+        f"vs powf {expected[mismatched[:3]]}"
+    )
+    assert type(_arith.tensor_like(exponents, "float64")) is np.ndarray
