@@ -23,6 +23,13 @@ import numpy as np
 from conformance import tolerance
 from conformance.tolerance import Bound
 
+#: The TensorFlow versions (major.minor) the suite runs against and ships golden vectors for:
+#: each has a tox env (``tfNNN``) and a ``conformance/vectors/tf-X.Y.Z/`` set (CONTRIBUTING.md,
+#: "Adding a TensorFlow version").
+TENSORFLOW_VERSIONS: tuple[str, ...] = tuple(f"2.{minor}" for minor in range(13, 22))
+#: The versions where tensorflow-addons 0.23 imports (each has a ``tfa-0.23.0-tf-X.Y.Z`` set).
+TENSORFLOW_ADDONS_VERSIONS: tuple[str, ...] = ("2.13", "2.14", "2.15")
+
 
 @dataclass(frozen=True)
 class Origin:

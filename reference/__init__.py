@@ -13,6 +13,6 @@ vector path to the bit.
 
 from reference._arith import current_float32_kernels, float32_kernels
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = ["current_float32_kernels", "float32_kernels"]

@@ -152,10 +152,35 @@ def test_every_reference_api_is_registered():
 
 
 def test_every_case_is_of_a_registered_api():
-    unknown = sorted({c.api for c in (*cases.CASES, *cases.OPTIMIZER_CASES)} - set(registry.names()))
+    unknown = sorted(
+        {c.api for c in (*cases.CASES, *cases.OPTIMIZER_CASES)} - set(registry.names())
+    )
     assert not unknown, f"cases of APIs the registry does not list: {unknown}"
 
 
 @pytest.mark.parametrize("origin", registry.ORIGINS, ids=lambda o: o.name)
 def test_every_origin_has_apis(origin):
     assert any(api.origin is origin for api in registry.APIS), origin.name
+
+
+def _tox_tensorflow_versions() -> set[str]:
+    """The TensorFlow versions of tox.ini's ``tfNNN: tensorflow~=X.Y.0`` deps."""
+    found = set()
+    for line in (ROOT / "tox.ini").read_text(encoding="utf-8").splitlines():
+        factor, _, requirement = line.strip().partition(":")
+        if factor.startswith("tf2") and "tensorflow~=" in requirement:
+            found.add(requirement.split("~=")[1].strip().rsplit(".", 1)[0])
+    return found
+
+
+def test_every_tensorflow_version_has_its_env_and_vectors():
+    assert _tox_tensorflow_versions() == set(registry.TENSORFLOW_VERSIONS), (
+        "tox.ini's tfNNN deps and conformance.registry.TENSORFLOW_VERSIONS disagree "
+        "(CONTRIBUTING.md, 'Adding a TensorFlow version')"
+    )
+    tf_versions, _ = shipped()
+    vectors = {".".join(v.split(".")[:2]) for v in tf_versions}
+    assert vectors == set(registry.TENSORFLOW_VERSIONS), (
+        f"golden vectors ship for {sorted(vectors)}; the registry lists "
+        f"{list(registry.TENSORFLOW_VERSIONS)}: export the missing ones (tox -e vectors-tfNNN)"
+    )

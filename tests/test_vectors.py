@@ -172,9 +172,10 @@ def test_stored_steps_of_a_long_case():
 
 
 def test_vectors_for_every_tensorflow_of_the_matrix():
-    minors = {tuple(int(p) for p in v.split(".")[:2]) for v in TF_VERSIONS}
-    assert minors == {(2, m) for m in range(13, 22)}, TF_VERSIONS
-    assert TFA_SETS, "no tensorflow-addons set"
+    minors = {".".join(v.split(".")[:2]) for v in TF_VERSIONS}
+    assert minors == set(registry.TENSORFLOW_VERSIONS), TF_VERSIONS
+    tfa_minors = {".".join(name.rsplit("-tf-", 1)[1].split(".")[:2]) for name in TFA_SETS}
+    assert tfa_minors == set(registry.TENSORFLOW_ADDONS_VERSIONS), TFA_SETS
 
 
 @pytest.mark.parametrize("name", SETS)

@@ -523,7 +523,7 @@ OPTIMIZERS = """## Optimizers
 
 Each optimizer case is a whole training trajectory (1000 updates of seeded gradients in eight
 regimes: normal, tiny, huge, sparse zeros, sign flips, zero, switching, small constant; see
-`conformance/cases.py`), run through the framework's optimizer with TF's hyperparameters and
+`conformance/cases/`), run through the framework's optimizer with TF's hyperparameters and
 through TensorFlow. The error is the worst `|theta - theta_TF| / max_t |theta_TF|` over every
 parameter and update. **exact** here means the float32 trajectory stays within 1e-6 of
 TensorFlow's (bit-exactness is not expected across frameworks); otherwise **differs**. The
