@@ -205,25 +205,31 @@ def float32_kernels(target: Target, oracle: Oracle) -> dict[str, str]:
     return {"scalar": target.kernels_name, "vector": vector}
 
 
-def git_state() -> tuple[str | None, bool | None]:
-    """The commit of the checkout the suite runs from, and whether it has local changes."""
-    root = Path(conformance.__file__).resolve().parent.parent
+def git_state(
+    directory: Path | None = None, ignore: Sequence[str] = ()
+) -> tuple[str | None, bool | None]:
+    """The commit of the checkout ``directory`` is in (default: the one this package runs from),
+    and whether it has local changes outside the ``ignore`` pathspecs; None, None outside a
+    checkout."""
+    directory = Path(directory or Path(conformance.__file__).resolve().parent.parent)
+    while not directory.is_dir():
+        directory = directory.parent
     try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=directory, capture_output=True, text=True, timeout=10
         )
-        if commit.returncode != 0:
-            return None, None
         status = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=root,
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", *ignore],
+            cwd=directory,
             capture_output=True,
             text=True,
             timeout=10,
         )
     except (OSError, subprocess.SubprocessError):
         return None, None
-    return commit.stdout.strip(), bool(status.stdout.strip()) if status.returncode == 0 else None
+    if head.returncode != 0:
+        return None, None
+    return head.stdout.strip(), bool(status.stdout.strip()) if status.returncode == 0 else None
 
 
 # -- progress -------------------------------------------------------------------------------

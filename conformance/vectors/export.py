@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime
 import platform
-import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -25,6 +24,7 @@ from conformance import registry
 from conformance.cases import Case, OptimizerCase, cases, optimizer_cases
 from conformance.check import plan
 from conformance.oracles.tensorflow import TensorFlow
+from conformance.run import git_state
 from conformance.vectors import format as vf
 
 INVARIANTS = [
@@ -82,33 +82,8 @@ _VECTOR_DATA = (
 )
 
 
-def git_state(directory: Path) -> tuple[str | None, bool | None]:
-    """The commit of the checkout ``directory`` is in, and whether it has local changes other
-    than vector data (the vectors are written into a checkout by an installed package, so ask
-    the checkout)."""
-    directory = Path(directory)
-    while not directory.is_dir():
-        directory = directory.parent
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=directory, capture_output=True, text=True, timeout=10
-        )
-        status = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", *_VECTOR_DATA],
-            cwd=directory,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None, None
-    if head.returncode != 0:
-        return None, None
-    return head.stdout.strip(), bool(status.stdout.strip()) if status.returncode == 0 else None
-
-
 def header(oracle: TensorFlow, api: str, output: Path) -> dict:
-    commit, dirty = git_state(output)
+    commit, dirty = git_state(output, ignore=_VECTOR_DATA)
     versions = dict(oracle.versions())
     if oracle.tfa is None:
         versions.pop("tensorflow-addons", None)
