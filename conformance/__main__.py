@@ -34,9 +34,16 @@ from conformance.vectors import cli as vector_commands
 from conformance.vectors.format import VectorError
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error on one line (argparse prints the whole usage first)."""
+
+    def error(self, message: str):
+        self.exit(USAGE_ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     invoked_as = Path(sys.argv[0]).name
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m conformance" if invoked_as in ("__main__.py", "-c", "") else invoked_as,
         description="Check an implementation of TensorFlow's learning-rate schedules against "
         "TensorFlow, step by step.",

@@ -48,7 +48,9 @@ def _json_run(tmp_path, name: str, *options: str) -> tuple[int, dict, bytes]:
 )
 def test_usage_errors_exit_2(argv, capsys):
     assert main(argv) == 2
-    assert "error" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "error" in err
+    assert len(err.strip().splitlines()) == 1, err  # one line, not argparse's usage block
 
 
 def test_against_names_tf_or_vectors(capsys):
