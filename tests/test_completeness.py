@@ -81,6 +81,11 @@ def _adapter_pieces(api: registry.API) -> list[str]:
         signature = TF_API_OPTIMIZER[api.origin.name] + api.short
         if not inspect.isclass(getattr(tf_api, signature, None)):
             found.append(f"its TF signature class {signature} in conformance/targets/tf_api.py")
+    if not api.is_optimizer and api.recipe is None:
+        found.append(
+            "its framework recipes: a function in conformance/targets/pytorch/recipes.py and "
+            "in .../optax/recipes.py, named in its registry record (API(..., recipe=...))"
+        )
     for framework in FRAMEWORKS:
         adapter = PACKAGE / "targets" / framework
         if api.recipe is not None and api.recipe not in _defined(adapter / "recipes.py"):
@@ -94,8 +99,6 @@ def _adapter_pieces(api: registry.API) -> list[str]:
                     f"a {framework} optimizer class {api.short} in "
                     f"conformance/targets/{framework}/{where}"
                 )
-        elif api.recipe is None:
-            found.append("its recipe's name (API(..., recipe=...) in conformance/registry.py)")
     return found
 
 
