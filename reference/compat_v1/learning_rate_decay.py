@@ -175,7 +175,7 @@ def natural_exp_decay(
         )
     if dtype == "float32":
         # tf.exp(tf.negative(decay_rate)) in decay_rate's own dtype; the class then casts it.
-        base = _arith.exp(-_arith.cast(decay_rate, rate_dtype), rate_dtype)
+        base = _arith.exp(-_arith.cast(decay_rate, rate_dtype))
     else:
         base = np.exp(-np.float64(decay_rate))
     schedule = schedules.ExponentialDecay(
@@ -531,14 +531,14 @@ class _LinearCosine:
         if self.noise is not None:
             linear = linear + self._noise(step)
         fraction = (constant(2.0) * num_periods) * (step / decay_steps)
-        cosine = constant(0.5) * (constant(1.0) + _arith.cos(constant(math.pi) * fraction, dtype))
+        cosine = constant(0.5) * (constant(1.0) + _arith.cos(constant(math.pi) * fraction))
         return learning_rate * ((alpha + linear) * cosine + beta)
 
     def _noise(self, step: np.ndarray) -> np.ndarray:
         dtype = self.dtype
         initial_variance, variance_decay, rng = self.noise
         variance = _arith.cast(initial_variance, dtype) / _arith.pow(
-            _arith.cast(1.0, dtype) + step, _arith.cast(variance_decay, dtype), dtype
+            _arith.cast(1.0, dtype) + step, _arith.cast(variance_decay, dtype)
         )
         standard_normal = rng.standard_normal(np.shape(step), dtype=np.dtype(dtype))
         return standard_normal * np.sqrt(variance)

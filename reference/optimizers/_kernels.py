@@ -63,11 +63,6 @@ def sparse_apply_rms_prop(indices, grad_rows, var, ms, mom, lr, rho, momentum, e
         else:
             mg[index] = mg[index] * rho + grad * (one - rho)
             denominator = (ms[index] + epsilon) - mg[index] * mg[index]
-        mom[index] = mom[index] * momentum + (rsqrt(denominator, var.dtype) * lr) * grad
+        mom[index] = mom[index] * momentum + (_arith.rsqrt(denominator) * lr) * grad
         var[index] = var[index] - mom[index]
     return var, ms, mom, mg
-
-
-def rsqrt(x, dtype) -> np.ndarray:
-    """``rsqrt`` in the compute dtype (float32: TensorFlow's kernel, see reference._arith)."""
-    return _arith.rsqrt(x, str(np.dtype(dtype)))

@@ -124,11 +124,10 @@ class Adam(Optimizer):
         return names if self.amsgrad else names[:2]
 
     def _prepare(self, state):
-        dtype = self.dtype
         one = self._constant(1)
         local_step = self._constant(state[self.counter] + 1)
-        beta_1_power = _arith.pow(self._constant(self.beta_1), local_step, dtype)
-        beta_2_power = _arith.pow(self._constant(self.beta_2), local_step, dtype)
+        beta_1_power = _arith.pow(self._constant(self.beta_1), local_step)
+        beta_2_power = _arith.pow(self._constant(self.beta_2), local_step)
         lr = self.learning_rate_at(state[self.counter])
         root = np.sqrt(one - beta_2_power)
         epsilon = self._constant(self.epsilon)

@@ -134,7 +134,7 @@ class RMSprop(Optimizer):
         else:
             denominator = velocity + context["epsilon"]
         if self.flavor == "keras2":
-            increment = context["lr"] * gradient * _arith.rsqrt(denominator, self.dtype)
+            increment = context["lr"] * gradient * _arith.rsqrt(denominator)
         else:
             increment = (context["lr"] * gradient) / np.sqrt(denominator)
         if self.momentum > 0:
@@ -155,7 +155,7 @@ class RMSprop(Optimizer):
             denominator = velocity - average * average + context["epsilon"]
         else:
             denominator = velocity + context["epsilon"]
-        increment = context["lr"] * values * _arith.rsqrt(denominator[indices], self.dtype)
+        increment = context["lr"] * values * _arith.rsqrt(denominator[indices])
         if self.momentum > 0:
             momentum = scatter_add(context["momentum"] * slots["momentum"], indices, increment)
             updated["momentum"] = momentum

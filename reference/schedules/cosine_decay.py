@@ -155,7 +155,7 @@ class CosineDecay(LearningRateSchedule):
         completed_fraction = step / decay_steps
         half = _arith.cast(0.5, dtype)
         one = _arith.cast(1.0, dtype)
-        cosine_decayed = half * (one + _arith.cos(pi * completed_fraction, dtype))
+        cosine_decayed = half * (one + _arith.cos(pi * completed_fraction))
         decayed = _arith.cast(1 - self.alpha, dtype) * cosine_decayed + _arith.cast(
             self.alpha, dtype
         )

@@ -161,10 +161,10 @@ class CosineDecayRestarts(LearningRateSchedule):
 
     def _geometric(self, f, t_mul, dtype):
         one = _arith.cast(1.0, dtype)
-        i_restart = np.floor(_arith.log(one - f * (one - t_mul), dtype) / _arith.log(t_mul, dtype))
+        i_restart = np.floor(_arith.log(one - f * (one - t_mul)) / _arith.log(t_mul))
         if dtype == "float64":
             i_restart = _exact_restart_index(f, float(t_mul), i_restart)
-        t_power = _arith.pow(t_mul, i_restart, dtype)
+        t_power = _arith.pow(t_mul, i_restart)
         completed = (one - t_power) / (one - t_mul)
         return i_restart, (f - completed) / t_power
 
@@ -172,9 +172,7 @@ class CosineDecayRestarts(LearningRateSchedule):
         dtype = initial_learning_rate.dtype.name
         half = _arith.cast(0.5, dtype)
         one = _arith.cast(1.0, dtype)
-        cosine_decayed = (half * _arith.pow(m_mul, i_restart, dtype)) * (
-            one + _arith.cos(pi * fraction, dtype)
-        )
+        cosine_decayed = (half * _arith.pow(m_mul, i_restart)) * (one + _arith.cos(pi * fraction))
         decayed = (one - alpha) * cosine_decayed + alpha
         return initial_learning_rate * decayed
 

@@ -343,7 +343,7 @@ class Triangular2CyclicalLearningRate(CyclicalLearningRate):
 
     def _scale(self, m: np.ndarray) -> np.ndarray:
         one = _arith.cast(1, self.dtype)
-        return one / _arith.pow(_arith.cast(2.0, self.dtype), m - one, self.dtype)
+        return one / _arith.pow(_arith.cast(2.0, self.dtype), m - one)
 
     def _scale_of_integer_step(self, step: np.ndarray) -> np.ndarray:
         raise TypeError(
@@ -437,7 +437,7 @@ class ExponentialCyclicalLearningRate(CyclicalLearningRate):
         )
 
     def _scale(self, m: np.ndarray) -> np.ndarray:
-        return _arith.pow(_arith.cast(self.gamma, self.dtype), m, self.dtype)
+        return _arith.pow(_arith.cast(self.gamma, self.dtype), m)
 
     def _scale_of_integer_step(self, step: np.ndarray) -> np.ndarray:
         if is_python_int(self.gamma):

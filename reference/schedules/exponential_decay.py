@@ -101,7 +101,7 @@ class ExponentialDecay(LearningRateSchedule):
         p = _arith.cast(step, dtype) / decay_steps
         if self.staircase:
             p = np.floor(p)
-        return initial_learning_rate * _arith.pow(decay_rate, p, dtype)
+        return initial_learning_rate * _arith.pow(decay_rate, p)
 
     def _value_in_int32(self, step: np.ndarray) -> np.ndarray:
         # TensorFlow's compute dtype is int32: every argument is truncated to an integer, and

@@ -118,7 +118,7 @@ class PolynomialDecay(LearningRateSchedule):
         else:
             step = np.minimum(step, decay_steps)
         p = step / decay_steps
-        decayed = (initial_learning_rate - end_learning_rate) * _arith.pow(one - p, power, dtype)
+        decayed = (initial_learning_rate - end_learning_rate) * _arith.pow(one - p, power)
         return decayed + end_learning_rate
 
     def _value_in_int32(self, step: np.ndarray) -> np.ndarray:

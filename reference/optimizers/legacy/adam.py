@@ -93,8 +93,8 @@ class Adam(OptimizerV2):
         beta_1, beta_2 = self._constant(self.beta_1), self._constant(self.beta_2)
         local_step = self._constant(state[self.counter] + 1)
         return {
-            "beta1_power": _arith.pow(beta_1, local_step, self.dtype),
-            "beta2_power": _arith.pow(beta_2, local_step, self.dtype),
+            "beta1_power": _arith.pow(beta_1, local_step),
+            "beta2_power": _arith.pow(beta_2, local_step),
             "lr": self.learning_rate_at(state[self.counter]),
             "beta1": beta_1,
             "beta2": beta_2,

@@ -21,5 +21,5 @@ class PolynomialDecay(_Reference):
         decay_steps = decay_steps * np.ceil(step / decay_steps)
         p = step / decay_steps
         one = _arith.cast(1, dtype)
-        decayed = (initial_learning_rate - end_learning_rate) * _arith.pow(one - p, power, dtype)
+        decayed = (initial_learning_rate - end_learning_rate) * _arith.pow(one - p, power)
         return decayed + end_learning_rate
