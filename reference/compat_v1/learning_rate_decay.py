@@ -47,7 +47,7 @@ import numpy as np
 
 from reference import _arith, schedules
 from reference.errors import InvalidArgumentError
-from reference.schedules._schedule import is_python_int
+from reference.schedules._schedule import compute_dtype, is_python_int
 
 __all__ = [
     "cosine_decay",
@@ -492,7 +492,7 @@ class _LinearCosine:
     callable of the step like the schedule classes."""
 
     def __init__(self, learning_rate, decay_steps, num_periods, alpha, beta, dtype, noise=None):
-        self.dtype = str(_arith.check_dtype(dtype))
+        self.dtype = compute_dtype(dtype)
         self.arguments = (learning_rate, decay_steps, num_periods, alpha, beta)
         self.noise = noise
         if is_python_int(learning_rate):

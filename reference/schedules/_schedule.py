@@ -35,6 +35,11 @@ def is_python_int(x) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
 
 
+def compute_dtype(dtype: str) -> str:
+    """The reference's ``dtype`` argument, checked: ``"float32"`` or ``"float64"``."""
+    return str(_arith.check_dtype(dtype))
+
+
 class LearningRateSchedule:
     """Base of the reference schedules: ``schedule(step)`` gives the learning rate.
 
@@ -53,6 +58,29 @@ class LearningRateSchedule:
 
     def _value(self, step: np.ndarray) -> np.ndarray:
         raise NotImplementedError
+
+    def _configure(
+        self,
+        dtype: str,
+        flavor: str,
+        name,
+        *,
+        keras3_name: str,
+        keras3_positive: tuple[str, float] | None = None,
+    ) -> None:
+        """What the constructors of the flavoured schedules share, in TensorFlow's order: the
+        reference's ``flavor`` and ``dtype`` checked, ``name`` defaulting to ``keras3_name`` in
+        Keras 3 and ``None`` elsewhere, and Keras 3's check that an argument (``decay_steps``,
+        given as ``(argument, value)``) is positive."""
+        self.flavor = check_flavor(flavor)
+        self.dtype = compute_dtype(dtype)
+        if name is FLAVOR_DEFAULT:
+            name = keras3_name if flavor == "keras3" else None
+        self.name = name
+        if keras3_positive is not None and flavor == "keras3":
+            argument, value = keras3_positive
+            if value <= 0:
+                raise ValueError(f"Argument `{argument}` must be > 0. Received: {argument}={value}")
 
     def get_config(self) -> dict:
         """The constructor arguments under TensorFlow's keys, as the mirrored flavour returns

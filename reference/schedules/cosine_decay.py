@@ -11,7 +11,6 @@ from reference.errors import InvalidArgumentError
 from reference.schedules._schedule import (
     FLAVOR_DEFAULT,
     LearningRateSchedule,
-    check_flavor,
     is_python_int,
 )
 
@@ -106,23 +105,21 @@ class CosineDecay(LearningRateSchedule):
         dtype: str = "float64",
         flavor: str = "keras3",
     ):
-        self.flavor = check_flavor(flavor)
-        self.dtype = str(_arith.check_dtype(dtype))
+        self._configure(
+            dtype,
+            flavor,
+            name,
+            keras3_name="CosineDecay",
+            keras3_positive=("decay_steps", decay_steps),
+        )
         if flavor == "compat_v1" and (warmup_target is not None or warmup_steps != 0):
             given = "warmup_target" if warmup_target is not None else "warmup_steps"
             raise TypeError(f"CosineDecay.__init__() got an unexpected keyword argument {given!r}")
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
         self.alpha = alpha
-        if name is FLAVOR_DEFAULT:
-            name = "CosineDecay" if flavor == "keras3" else None
-        self.name = name
         self.warmup_target = warmup_target
         self.warmup_steps = warmup_steps
-        if flavor == "keras3" and decay_steps <= 0:
-            raise ValueError(
-                f"Argument `decay_steps` must be > 0. Received: decay_steps={decay_steps}"
-            )
 
     def _value(self, step: np.ndarray) -> np.ndarray:
         if is_python_int(self.initial_learning_rate):

@@ -11,7 +11,6 @@ from reference.errors import InvalidArgumentError
 from reference.schedules._schedule import (
     FLAVOR_DEFAULT,
     LearningRateSchedule,
-    check_flavor,
     is_python_int,
 )
 
@@ -123,16 +122,13 @@ class CosineDecayRestarts(LearningRateSchedule):
         self.t_mul = t_mul
         self.m_mul = m_mul
         self.alpha = alpha
-        self.flavor = check_flavor(flavor)
-        self.dtype = str(_arith.check_dtype(dtype))
-        if name is FLAVOR_DEFAULT:
-            name = "SGDRDecay" if flavor == "keras3" else None
-        self.name = name
-        if flavor == "keras3" and first_decay_steps <= 0:
-            raise ValueError(
-                "Argument `first_decay_steps` must be > 0. "
-                f"Received: first_decay_steps={first_decay_steps}"
-            )
+        self._configure(
+            dtype,
+            flavor,
+            name,
+            keras3_name="SGDRDecay",
+            keras3_positive=("first_decay_steps", first_decay_steps),
+        )
 
     def _value(self, step: np.ndarray) -> np.ndarray:
         if is_python_int(self.initial_learning_rate):

@@ -37,7 +37,7 @@ import numpy as np
 
 from reference import _arith
 from reference.errors import InvalidArgumentError
-from reference.schedules._schedule import LearningRateSchedule, is_python_int
+from reference.schedules._schedule import LearningRateSchedule, compute_dtype, is_python_int
 
 
 class CyclicalLearningRate(LearningRateSchedule):
@@ -136,7 +136,7 @@ class CyclicalLearningRate(LearningRateSchedule):
         self.scale_fn = scale_fn
         self.scale_mode = scale_mode
         self.name = name
-        self.dtype = str(_arith.check_dtype(dtype))
+        self.dtype = compute_dtype(dtype)
 
     def _value(self, step: np.ndarray) -> np.ndarray:
         for argument in ("initial_learning_rate", "maximal_learning_rate", "step_size"):

@@ -9,7 +9,6 @@ from reference.errors import InvalidArgumentError
 from reference.schedules._schedule import (
     FLAVOR_DEFAULT,
     LearningRateSchedule,
-    check_flavor,
     is_python_int,
 )
 
@@ -81,15 +80,13 @@ class ExponentialDecay(LearningRateSchedule):
         self.decay_steps = decay_steps
         self.decay_rate = decay_rate
         self.staircase = staircase
-        self.flavor = check_flavor(flavor)
-        self.dtype = str(_arith.check_dtype(dtype))
-        if name is FLAVOR_DEFAULT:
-            name = "ExponentialDecay" if flavor == "keras3" else None
-        self.name = name
-        if flavor == "keras3" and decay_steps <= 0:
-            raise ValueError(
-                f"Argument `decay_steps` must be > 0. Received: decay_steps={decay_steps}"
-            )
+        self._configure(
+            dtype,
+            flavor,
+            name,
+            keras3_name="ExponentialDecay",
+            keras3_positive=("decay_steps", decay_steps),
+        )
 
     def _value(self, step: np.ndarray) -> np.ndarray:
         if is_python_int(self.initial_learning_rate):
