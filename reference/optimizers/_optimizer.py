@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, NamedTuple, Union
 
 import numpy as np
@@ -41,6 +42,20 @@ class IndexedSlices(NamedTuple):
 
     indices: np.ndarray
     values: np.ndarray
+
+
+@dataclass(frozen=True)
+class StepScalars:
+    """What the updates of one step share, computed once per step by :meth:`Optimizer._prepare`
+    (the learning rate, bias corrections, hyperparameters): scalars in the compute dtype. Each
+    optimizer family subclasses it with its own fields."""
+
+
+@dataclass(frozen=True)
+class LearningRateScalars(StepScalars):
+    """Only the learning rate of the step (gradient descent)."""
+
+    lr: np.ndarray
 
 
 def check_keras_flavor(flavor: str) -> str:
@@ -116,7 +131,7 @@ class Optimizer:
         gradients, _ = _as_list(grads, keep=IndexedSlices)
         if len(gradients) != len(arrays):
             raise ValueError(f"{len(gradients)} gradients for {len(arrays)} parameters")
-        context = self._prepare(state)
+        scalars = self._prepare(state)
         new_state: State = dict(state)
         slots = {name: list(state[name]) for name in self.slot_names()}
         new_params = []
@@ -124,14 +139,14 @@ class Optimizer:
             for i, (gradient, param) in enumerate(zip(gradients, arrays)):
                 own = {name: slots[name][i] for name in slots}
                 new_param, own = self._update(
-                    self._gradient(gradient), self._cast(param), own, context
+                    self._gradient(gradient), self._cast(param), own, scalars
                 )
                 new_params.append(_arith.flush_subnormals(new_param))
                 for name, value in own.items():
                     slots[name][i] = _arith.flush_subnormals(value)
         for name, values in slots.items():
             new_state[name] = tuple(values)
-        new_state.update(self._finish(state, context))
+        new_state.update(self._finish(state, scalars))
         return (new_params[0] if single else type(params)(new_params)), new_state
 
     # -- what subclasses implement ---------------------------------------------------------
@@ -142,14 +157,15 @@ class Optimizer:
     def _initial_non_slots(self) -> dict:
         return {}
 
-    def _prepare(self, state: State) -> dict:
-        """Per-step values shared by all parameters (learning rate, bias corrections)."""
-        return {"lr": self.learning_rate_at(state[self.counter])}
+    def _prepare(self, state: State) -> StepScalars:
+        """The values of this step that every parameter's update uses."""
+        return LearningRateScalars(lr=self.learning_rate_at(state[self.counter]))
 
-    def _update(self, gradient, param: np.ndarray, slots: dict, context: dict):
+    def _update(self, gradient, param: np.ndarray, slots: dict, scalars: StepScalars):
+        """One parameter's update: ``(new_param, new_slots)``."""
         raise NotImplementedError
 
-    def _finish(self, state: State, context: dict) -> dict:
+    def _finish(self, state: State, scalars: StepScalars) -> dict:
         """The state entries that change once per step (the counter, TF1's beta powers)."""
         return {self.counter: state[self.counter] + 1}
 
