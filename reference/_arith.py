@@ -28,11 +28,10 @@ import ctypes
 import ctypes.util
 import sys
 from collections.abc import Iterator
-from typing import Literal, Protocol, Union
+from typing import Protocol, Union
 
 import numpy as np
 
-Dtype = Literal["float32", "float64"]
 DTYPES: tuple[str, ...] = ("float32", "float64")
 Step = Union[int, float, np.integer, np.floating, np.ndarray]
 

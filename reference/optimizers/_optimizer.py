@@ -196,13 +196,6 @@ class Optimizer:
             return IndexedSlices(indices, self._cast(gradient.values))
         return self._cast(gradient)
 
-    def _dense_only(self, gradient) -> np.ndarray:
-        if isinstance(gradient, IndexedSlices):
-            raise NotImplementedError(
-                f"{type(self).__name__} does not model sparse gradients; pass the dense gradient"
-            )
-        return gradient
-
     def __repr__(self) -> str:
         arguments = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
         return f"{type(self).__name__}({arguments}, dtype={self.dtype!r})"
