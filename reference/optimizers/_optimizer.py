@@ -100,9 +100,11 @@ class Optimizer:
     """Base of the reference optimizers (see the module docstring for the contract).
 
     Subclasses set :attr:`counter` and :attr:`slot_names`, and implement :meth:`_update` for one
-    parameter. They compute with numpy in ``self.dtype``: in ``"float32"`` every constant is cast
-    with :func:`reference._arith.cast` where TensorFlow converts it, and each operation is done
-    in TensorFlow's order; in ``"float64"`` the same formula runs on the exact inputs.
+    parameter; what the updates of one step share (the learning rate, bias corrections) is
+    computed once by :meth:`_prepare`, as the family's ``StepScalars`` record. They compute with
+    numpy in ``self.dtype``: in ``"float32"`` every constant is cast with
+    :func:`reference._arith.cast` where TensorFlow converts it, and each operation is done in
+    TensorFlow's order; in ``"float64"`` the same formula runs on the exact inputs.
     """
 
     dtype: str
