@@ -28,11 +28,10 @@ import ctypes
 import ctypes.util
 import sys
 from collections.abc import Iterator
-from typing import Literal, Protocol, Union
+from typing import Protocol, Union
 
 import numpy as np
 
-Dtype = Literal["float32", "float64"]
 DTYPES: tuple[str, ...] = ("float32", "float64")
 Step = Union[int, float, np.integer, np.floating, np.ndarray]
 
@@ -163,34 +162,52 @@ def float32_kernels(kernels: Float32Kernels) -> Iterator[Float32Kernels]:
         _kernels = previous
 
 
-def cos(x, dtype: str) -> np.ndarray:
-    if check_dtype(dtype) == np.float64:
-        return np.cos(np.asarray(x, np.float64))
+def operand_dtype(*operands) -> np.dtype:
+    """The dtype an operation computes in: its operands', which must all be float32 or all
+    float64 (TensorFlow refuses to mix them; the reference casts every operand where TensorFlow
+    does, so a mixture would be a slip of the reference)."""
+    dtypes = {np.asarray(x).dtype for x in operands}
+    if len(dtypes) == 1 and dtypes <= {np.dtype(np.float32), np.dtype(np.float64)}:
+        return dtypes.pop()
+    raise TypeError(
+        "operands must all be float32 or all float64. Received: "
+        + ", ".join(sorted(d.name for d in dtypes))
+    )
+
+
+# The transcendental functions compute in the dtype of their operands, as TensorFlow's ops do:
+# float64 operands get numpy's functions (the exact formula's mode), float32 operands get the
+# current float32 kernels and TensorFlow's flush-to-zero (TensorFlow's arithmetic).
+
+
+def cos(x) -> np.ndarray:
+    if operand_dtype(x) == np.float64:
+        return np.cos(x)
     return flush_subnormals(_kernels.cos(x))
 
 
-def exp(x, dtype: str) -> np.ndarray:
-    if check_dtype(dtype) == np.float64:
-        return np.exp(np.asarray(x, np.float64))
+def exp(x) -> np.ndarray:
+    if operand_dtype(x) == np.float64:
+        return np.exp(x)
     return flush_subnormals(_kernels.exp(x))
 
 
-def log(x, dtype: str) -> np.ndarray:
-    if check_dtype(dtype) == np.float64:
-        return np.log(np.asarray(x, np.float64))
+def log(x) -> np.ndarray:
+    if operand_dtype(x) == np.float64:
+        return np.log(x)
     return flush_subnormals(_kernels.log(x))
 
 
-def pow(x, y, dtype: str) -> np.ndarray:  # noqa: A001 - mirrors tf.pow
-    if check_dtype(dtype) == np.float64:
-        return np.power(np.asarray(x, np.float64), np.asarray(y, np.float64))
+def pow(x, y) -> np.ndarray:  # noqa: A001 - mirrors tf.pow
+    if operand_dtype(x, y) == np.float64:
+        return np.power(x, y)
     return flush_subnormals(_kernels.pow(x, y))
 
 
-def rsqrt(x, dtype: str) -> np.ndarray:
+def rsqrt(x) -> np.ndarray:
     """``tf.math.rsqrt``: :math:`1/\\sqrt{x}` (Keras 2's RMSprop uses it)."""
-    if check_dtype(dtype) == np.float64:
-        return 1 / np.sqrt(np.asarray(x, np.float64))
+    if operand_dtype(x) == np.float64:
+        return 1 / np.sqrt(x)
     return flush_subnormals(_kernels.rsqrt(x))
 
 

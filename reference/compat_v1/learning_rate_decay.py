@@ -46,8 +46,9 @@ import math
 import numpy as np
 
 from reference import _arith, schedules
-from reference.errors import InvalidArgumentError
-from reference.schedules._schedule import is_python_int
+from reference.schedules import _out_of_domain as out_of_domain
+from reference.schedules._out_of_domain import is_python_int, tensorflow_dtype
+from reference.schedules._schedule import LearningRateSchedule, compute_dtype
 
 __all__ = [
     "cosine_decay",
@@ -70,26 +71,6 @@ def _value_at(schedule, global_step):
             "a Tensor. (global_step is None)"
         )
     return schedule(global_step)
-
-
-def tensorflow_dtype(x) -> str:
-    """The dtype ``tf.convert_to_tensor(x)`` gives: a Python int is int32 (int64 beyond int32's
-    range), a Python float float32, a numpy value keeps its dtype, a list the widest of its
-    elements'."""
-    if isinstance(x, (np.generic, np.ndarray)):  # before float: np.float64 is a float
-        return x.dtype.name
-    if isinstance(x, bool):
-        return "bool"
-    if is_python_int(x):
-        return "int32" if -(2**31) <= x < 2**31 else "int64"
-    if isinstance(x, float):
-        return "float32"
-    if isinstance(x, (list, tuple)):
-        found = {tensorflow_dtype(item) for item in x}
-        for widest in ("float64", "float32", "int64", "int32"):
-            if widest in found:
-                return widest
-    return np.asarray(x).dtype.name
 
 
 def exponential_decay(
@@ -169,13 +150,10 @@ def natural_exp_decay(
     """
     rate_dtype = tensorflow_dtype(decay_rate)
     if rate_dtype not in _arith.DTYPES:
-        raise InvalidArgumentError(
-            f"Value for attr 'T' of {rate_dtype} is not in the list of allowed values: "
-            "bfloat16, half, float, double, complex64, complex128 (tf.exp of decay_rate)"
-        )
+        raise out_of_domain.exp_of_integer(rate_dtype)
     if dtype == "float32":
         # tf.exp(tf.negative(decay_rate)) in decay_rate's own dtype; the class then casts it.
-        base = _arith.exp(-_arith.cast(decay_rate, rate_dtype), rate_dtype)
+        base = _arith.exp(-_arith.cast(decay_rate, rate_dtype))
     else:
         base = np.exp(-np.float64(decay_rate))
     schedule = schedules.ExponentialDecay(
@@ -487,60 +465,36 @@ def noisy_linear_cosine_decay(
     return _value_at(compute, _steps(global_step))
 
 
-class _LinearCosine:
-    """The formula of :func:`linear_cosine_decay` (and, with ``noise``, of the noisy one), as a
-    callable of the step like the schedule classes."""
+class _LinearCosine(LearningRateSchedule):
+    """The formula of :func:`linear_cosine_decay` (and, with ``noise``, of the noisy one) as a
+    schedule of the step: TensorFlow computes it inside the function, with no class of its own.
+    TensorFlow raises at once where the learning rate's type leaves the formula's domain."""
 
     def __init__(self, learning_rate, decay_steps, num_periods, alpha, beta, dtype, noise=None):
-        self.dtype = str(_arith.check_dtype(dtype))
+        self.dtype = compute_dtype(dtype)
         self.arguments = (learning_rate, decay_steps, num_periods, alpha, beta)
         self.noise = noise
         if is_python_int(learning_rate):
-            # The compute dtype is int32, and the first float constant cannot be converted.
-            raise TypeError(
-                "Cannot convert a float constant to EagerTensor of dtype int32 (learning_rate is "
-                "a Python int)"
-            )
+            raise out_of_domain.linear_cosine_decay_in_int32()
         if tensorflow_dtype(learning_rate) == "float64":
-            if noise is not None:
-                raise ValueError(
-                    "stddev: Tensor conversion requested dtype float32 for Tensor with dtype "
-                    "float64 (float64 learning_rate)"
-                )
-            raise InvalidArgumentError(
-                "cannot compute Mul as input #1(zero-based) was expected to be a float tensor "
-                "but is a double tensor (float32 pi times a float64 learning_rate)"
-            )
-
-    def __call__(self, step) -> float | np.ndarray:
-        with _arith.ieee():
-            value = _arith.flush_subnormals(self._value(np.asarray(step)))
-        return _arith.as_result(value, step)
+            raise out_of_domain.linear_cosine_decay_in_float64(noisy=noise is not None)
 
     def _value(self, step: np.ndarray) -> np.ndarray:
-        dtype = self.dtype
-        learning_rate, decay_steps, num_periods, alpha, beta = (
-            _arith.cast(a, dtype) for a in self.arguments
-        )
-
-        def constant(c: float) -> np.ndarray:
-            return _arith.cast(c, dtype)
-
-        step = np.minimum(_arith.cast(step, dtype), decay_steps)
-        linear = (decay_steps - step) / decay_steps
+        eta_0, d, n, alpha, beta = self._cast(*self.arguments)
+        two, half, one, pi, s = self._cast(2.0, 0.5, 1.0, math.pi, step)
+        s = np.minimum(s, d)
+        linear = (d - s) / d
         if self.noise is not None:
-            linear = linear + self._noise(step)
-        fraction = (constant(2.0) * num_periods) * (step / decay_steps)
-        cosine = constant(0.5) * (constant(1.0) + _arith.cos(constant(math.pi) * fraction, dtype))
-        return learning_rate * ((alpha + linear) * cosine + beta)
+            linear = linear + self._noise(s)
+        c = half * (one + _arith.cos(pi * ((two * n) * (s / d))))
+        return eta_0 * ((alpha + linear) * c + beta)
 
-    def _noise(self, step: np.ndarray) -> np.ndarray:
-        dtype = self.dtype
+    def _noise(self, s: np.ndarray) -> np.ndarray:
+        """:math:`\\varepsilon`: a standard normal times :math:`\\sqrt{v_0 / (1 + s')^\\gamma}`."""
         initial_variance, variance_decay, rng = self.noise
-        variance = _arith.cast(initial_variance, dtype) / _arith.pow(
-            _arith.cast(1.0, dtype) + step, _arith.cast(variance_decay, dtype), dtype
-        )
-        standard_normal = rng.standard_normal(np.shape(step), dtype=np.dtype(dtype))
+        v_0, gamma, one = self._cast(initial_variance, variance_decay, 1.0)
+        variance = v_0 / _arith.pow(one + s, gamma)
+        standard_normal = rng.standard_normal(np.shape(s), dtype=np.dtype(self.dtype))
         return standard_normal * np.sqrt(variance)
 
 

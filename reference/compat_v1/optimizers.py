@@ -14,6 +14,8 @@ import numpy as np
 
 from reference import _arith
 from reference.optimizers._kernels import (
+    ApplyAdamScalars,
+    ApplyRMSPropScalars,
     apply_adam,
     apply_gradient_descent,
     apply_rms_prop,
@@ -22,6 +24,7 @@ from reference.optimizers._kernels import (
 from reference.optimizers._optimizer import (
     IndexedSlices,
     LearningRate,
+    LearningRateScalars,
     Optimizer,
     State,
     scatter_add,
@@ -76,11 +79,11 @@ class GradientDescentOptimizer(_V1Optimizer):
     def slot_names(self) -> tuple[str, ...]:
         return ()
 
-    def _update(self, gradient, param, slots, context):
+    def _update(self, gradient, param, slots, scalars: LearningRateScalars):
         if isinstance(gradient, IndexedSlices):
             # Repeated indices are not summed: each row is added on its own.
-            return scatter_add(param, gradient.indices, -gradient.values * context["lr"]), {}
-        return apply_gradient_descent(gradient, param, context["lr"]), {}
+            return scatter_add(param, gradient.indices, -gradient.values * scalars.lr), {}
+        return apply_gradient_descent(gradient, param, scalars.lr), {}
 
     def get_config(self) -> dict:
         return {"learning_rate": self.learning_rate, "name": self.name}
@@ -154,38 +157,38 @@ class AdamOptimizer(_V1Optimizer):
             "beta2_power": self._constant(self.beta2),
         }
 
-    def _prepare(self, state):
-        return {
-            "beta1_power": self._constant(state["beta1_power"]),
-            "beta2_power": self._constant(state["beta2_power"]),
-            "lr": self.learning_rate_at(state[self.counter]),
-            "beta1": self._constant(self.beta1),
-            "beta2": self._constant(self.beta2),
-            "epsilon": self._constant(self.epsilon),
-        }
+    def _prepare(self, state) -> ApplyAdamScalars:
+        return ApplyAdamScalars(
+            beta1_power=self._constant(state["beta1_power"]),
+            beta2_power=self._constant(state["beta2_power"]),
+            lr=self.learning_rate_at(state[self.counter]),
+            beta1=self._constant(self.beta1),
+            beta2=self._constant(self.beta2),
+            epsilon=self._constant(self.epsilon),
+        )
 
-    def _update(self, gradient, param, slots, context):
+    def _update(self, gradient, param, slots, scalars: ApplyAdamScalars):
         if isinstance(gradient, IndexedSlices):
-            return self._sparse(sum_duplicates(gradient), param, slots, context)
-        param, m, v, _ = apply_adam(gradient, param, slots["m"], slots["v"], **context)
+            return self._sparse(sum_duplicates(gradient), param, slots, scalars)
+        param, m, v, _ = apply_adam(gradient, param, slots["m"], slots["v"], scalars)
         return param, {"m": m, "v": v}
 
-    def _sparse(self, gradient, param, slots, context):
+    def _sparse(self, gradient, param, slots, scalars: ApplyAdamScalars):
         """The Python path for a sparse gradient (duplicates summed): every row decays, the
         touched rows get the gradient, every row moves (the same algorithm as dense)."""
         one = self._constant(1)
-        beta1, beta2 = context["beta1"], context["beta2"]
-        lr = context["lr"] * np.sqrt(one - context["beta2_power"]) / (one - context["beta1_power"])
+        beta1, beta2 = scalars.beta1, scalars.beta2
+        lr = scalars.lr * np.sqrt(one - scalars.beta2_power) / (one - scalars.beta1_power)
         indices, values = gradient
         m = scatter_add(slots["m"] * beta1, indices, values * (one - beta1))
         v = scatter_add(slots["v"] * beta2, indices, (values * values) * (one - beta2))
-        return param - lr * m / (np.sqrt(v) + context["epsilon"]), {"m": m, "v": v}
+        return param - lr * m / (np.sqrt(v) + scalars.epsilon), {"m": m, "v": v}
 
-    def _finish(self, state, context):
+    def _finish(self, state, scalars: ApplyAdamScalars):
         return {
             self.counter: state[self.counter] + 1,
-            "beta1_power": context["beta1_power"] * context["beta1"],
-            "beta2_power": context["beta2_power"] * context["beta2"],
+            "beta1_power": scalars.beta1_power * scalars.beta1,
+            "beta2_power": scalars.beta2_power * scalars.beta2,
         }
 
     def get_config(self) -> dict:
@@ -261,15 +264,15 @@ class RMSPropOptimizer(_V1Optimizer):
     def _initial_slot(self, name, param):
         return np.ones_like(param) if name == "rms" else np.zeros_like(param)
 
-    def _prepare(self, state):
-        return {
-            "lr": self.learning_rate_at(state[self.counter]),
-            "rho": self._constant(self.decay),
-            "momentum": self._constant(self.momentum),
-            "epsilon": self._constant(self.epsilon),
-        }
+    def _prepare(self, state) -> ApplyRMSPropScalars:
+        return ApplyRMSPropScalars(
+            lr=self.learning_rate_at(state[self.counter]),
+            rho=self._constant(self.decay),
+            momentum=self._constant(self.momentum),
+            epsilon=self._constant(self.epsilon),
+        )
 
-    def _update(self, gradient, param, slots, context):
+    def _update(self, gradient, param, slots, scalars: ApplyRMSPropScalars):
         if isinstance(gradient, IndexedSlices):
             rows = sum_duplicates(gradient)
             param, rms, momentum, mg = sparse_apply_rms_prop(
@@ -278,7 +281,7 @@ class RMSPropOptimizer(_V1Optimizer):
                 param,
                 slots["rms"],
                 slots["momentum"],
-                **context,
+                scalars,
                 mg=slots.get("mg"),
             )
         else:
@@ -287,7 +290,7 @@ class RMSPropOptimizer(_V1Optimizer):
                 param,
                 slots["rms"],
                 slots["momentum"],
-                **context,
+                scalars,
                 mg=slots.get("mg"),
             )
         updated = {"rms": rms, "momentum": momentum}

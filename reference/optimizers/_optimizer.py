@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, NamedTuple, Union
 
 import numpy as np
@@ -41,6 +42,20 @@ class IndexedSlices(NamedTuple):
 
     indices: np.ndarray
     values: np.ndarray
+
+
+@dataclass(frozen=True)
+class StepScalars:
+    """What the updates of one step share, computed once per step by :meth:`Optimizer._prepare`
+    (the learning rate, bias corrections, hyperparameters): scalars in the compute dtype. Each
+    optimizer family subclasses it with its own fields."""
+
+
+@dataclass(frozen=True)
+class LearningRateScalars(StepScalars):
+    """Only the learning rate of the step (gradient descent)."""
+
+    lr: np.ndarray
 
 
 def check_keras_flavor(flavor: str) -> str:
@@ -85,9 +100,11 @@ class Optimizer:
     """Base of the reference optimizers (see the module docstring for the contract).
 
     Subclasses set :attr:`counter` and :attr:`slot_names`, and implement :meth:`_update` for one
-    parameter. They compute with numpy in ``self.dtype``: in ``"float32"`` every constant is cast
-    with :func:`reference._arith.cast` where TensorFlow converts it, and each operation is done
-    in TensorFlow's order; in ``"float64"`` the same formula runs on the exact inputs.
+    parameter; what the updates of one step share (the learning rate, bias corrections) is
+    computed once by :meth:`_prepare`, as the family's ``StepScalars`` record. They compute with
+    numpy in ``self.dtype``: in ``"float32"`` every constant is cast with
+    :func:`reference._arith.cast` where TensorFlow converts it, and each operation is done in
+    TensorFlow's order; in ``"float64"`` the same formula runs on the exact inputs.
     """
 
     dtype: str
@@ -116,7 +133,7 @@ class Optimizer:
         gradients, _ = _as_list(grads, keep=IndexedSlices)
         if len(gradients) != len(arrays):
             raise ValueError(f"{len(gradients)} gradients for {len(arrays)} parameters")
-        context = self._prepare(state)
+        scalars = self._prepare(state)
         new_state: State = dict(state)
         slots = {name: list(state[name]) for name in self.slot_names()}
         new_params = []
@@ -124,14 +141,14 @@ class Optimizer:
             for i, (gradient, param) in enumerate(zip(gradients, arrays)):
                 own = {name: slots[name][i] for name in slots}
                 new_param, own = self._update(
-                    self._gradient(gradient), self._cast(param), own, context
+                    self._gradient(gradient), self._cast(param), own, scalars
                 )
                 new_params.append(_arith.flush_subnormals(new_param))
                 for name, value in own.items():
                     slots[name][i] = _arith.flush_subnormals(value)
         for name, values in slots.items():
             new_state[name] = tuple(values)
-        new_state.update(self._finish(state, context))
+        new_state.update(self._finish(state, scalars))
         return (new_params[0] if single else type(params)(new_params)), new_state
 
     # -- what subclasses implement ---------------------------------------------------------
@@ -142,14 +159,15 @@ class Optimizer:
     def _initial_non_slots(self) -> dict:
         return {}
 
-    def _prepare(self, state: State) -> dict:
-        """Per-step values shared by all parameters (learning rate, bias corrections)."""
-        return {"lr": self.learning_rate_at(state[self.counter])}
+    def _prepare(self, state: State) -> StepScalars:
+        """The values of this step that every parameter's update uses."""
+        return LearningRateScalars(lr=self.learning_rate_at(state[self.counter]))
 
-    def _update(self, gradient, param: np.ndarray, slots: dict, context: dict):
+    def _update(self, gradient, param: np.ndarray, slots: dict, scalars: StepScalars):
+        """One parameter's update: ``(new_param, new_slots)``."""
         raise NotImplementedError
 
-    def _finish(self, state: State, context: dict) -> dict:
+    def _finish(self, state: State, scalars: StepScalars) -> dict:
         """The state entries that change once per step (the counter, TF1's beta powers)."""
         return {self.counter: state[self.counter] + 1}
 
@@ -179,13 +197,6 @@ class Optimizer:
             indices = np.asarray(gradient.indices, dtype=np.int64)
             return IndexedSlices(indices, self._cast(gradient.values))
         return self._cast(gradient)
-
-    def _dense_only(self, gradient) -> np.ndarray:
-        if isinstance(gradient, IndexedSlices):
-            raise NotImplementedError(
-                f"{type(self).__name__} does not model sparse gradients; pass the dense gradient"
-            )
-        return gradient
 
     def __repr__(self) -> str:
         arguments = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from reference import _arith
@@ -9,12 +11,24 @@ from reference.optimizers._optimizer import (
     IndexedSlices,
     LearningRate,
     Optimizer,
+    StepScalars,
     check_keras_arguments,
     check_keras_flavor,
     densify,
     scatter_add,
     sum_duplicates,
 )
+
+
+@dataclass(frozen=True)
+class AdamScalars(StepScalars):
+    """One step of Keras's Adam: :math:`\\alpha_t`, :math:`\\hat\\epsilon` and
+    :math:`1 - \\beta_1`, :math:`1 - \\beta_2` in the compute dtype."""
+
+    alpha: np.ndarray
+    epsilon: np.ndarray
+    one_minus_beta_1: np.ndarray
+    one_minus_beta_2: np.ndarray
 
 
 class Adam(Optimizer):
@@ -123,27 +137,26 @@ class Adam(Optimizer):
         )
         return names if self.amsgrad else names[:2]
 
-    def _prepare(self, state):
-        dtype = self.dtype
+    def _prepare(self, state) -> AdamScalars:
         one = self._constant(1)
         local_step = self._constant(state[self.counter] + 1)
-        beta_1_power = _arith.pow(self._constant(self.beta_1), local_step, dtype)
-        beta_2_power = _arith.pow(self._constant(self.beta_2), local_step, dtype)
+        beta_1_power = _arith.pow(self._constant(self.beta_1), local_step)
+        beta_2_power = _arith.pow(self._constant(self.beta_2), local_step)
         lr = self.learning_rate_at(state[self.counter])
         root = np.sqrt(one - beta_2_power)
         epsilon = self._constant(self.epsilon)
-        return {
-            "alpha": lr * root / (one - beta_1_power),
-            "epsilon": epsilon * root if self.adaptive_epsilon else epsilon,
+        return AdamScalars(
+            alpha=lr * root / (one - beta_1_power),
+            epsilon=epsilon * root if self.adaptive_epsilon else epsilon,
             # 1 - beta is computed on the Python floats, then rounded.
-            "one_minus_beta_1": self._constant(1 - self.beta_1),
-            "one_minus_beta_2": self._constant(1 - self.beta_2),
-        }
+            one_minus_beta_1=self._constant(1 - self.beta_1),
+            one_minus_beta_2=self._constant(1 - self.beta_2),
+        )
 
-    def _update(self, gradient, param, slots, context):
+    def _update(self, gradient, param, slots, scalars: AdamScalars):
         m_name, v_name, *vhat_name = self.slot_names()
         m, v = slots[m_name], slots[v_name]
-        c1, c2 = context["one_minus_beta_1"], context["one_minus_beta_2"]
+        c1, c2 = scalars.one_minus_beta_1, scalars.one_minus_beta_2
         if not isinstance(gradient, IndexedSlices):
             m = m + (gradient - m) * c1
             v = v + (gradient * gradient - v) * c2
@@ -161,7 +174,7 @@ class Adam(Optimizer):
         updated = {m_name: m, v_name: v}
         if self.amsgrad:
             v = updated[vhat_name[0]] = np.maximum(slots[vhat_name[0]], v)
-        param = param - (m * context["alpha"]) / (np.sqrt(v) + context["epsilon"])
+        param = param - (m * scalars.alpha) / (np.sqrt(v) + scalars.epsilon)
         return param, updated
 
     def get_config(self) -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from reference import _arith
@@ -9,12 +11,25 @@ from reference.optimizers._optimizer import (
     IndexedSlices,
     LearningRate,
     Optimizer,
+    StepScalars,
     check_keras_arguments,
     check_keras_flavor,
     densify,
     scatter_add,
     sum_duplicates,
 )
+
+
+@dataclass(frozen=True)
+class RMSpropScalars(StepScalars):
+    """One step of Keras's RMSprop: the learning rate and the hyperparameters, in the compute
+    dtype."""
+
+    lr: np.ndarray
+    rho: np.ndarray
+    one_minus_rho: np.ndarray
+    momentum: np.ndarray
+    epsilon: np.ndarray
 
 
 class RMSprop(Optimizer):
@@ -110,63 +125,64 @@ class RMSprop(Optimizer):
             names += ("average_gradient",)
         return names
 
-    def _prepare(self, state):
-        return {
-            "lr": self.learning_rate_at(state[self.counter]),
-            "rho": self._constant(self.rho),
-            "one_minus_rho": self._constant(1 - self.rho),
-            "momentum": self._constant(self.momentum),
-            "epsilon": self._constant(self.epsilon),
-        }
+    def _prepare(self, state) -> RMSpropScalars:
+        return RMSpropScalars(
+            lr=self.learning_rate_at(state[self.counter]),
+            rho=self._constant(self.rho),
+            # 1 - rho is computed on the Python float, then rounded.
+            one_minus_rho=self._constant(1 - self.rho),
+            momentum=self._constant(self.momentum),
+            epsilon=self._constant(self.epsilon),
+        )
 
-    def _update(self, gradient, param, slots, context):
+    def _update(self, gradient, param, slots, scalars: RMSpropScalars):
         if isinstance(gradient, IndexedSlices):
             if self.flavor == "keras3":
-                return self._sparse_keras3(gradient, param, slots, context)
-            return self._sparse_keras2(sum_duplicates(gradient), param, slots, context)
-        rho, one_minus_rho = context["rho"], context["one_minus_rho"]
+                return self._sparse_keras3(gradient, param, slots, scalars)
+            return self._sparse_keras2(sum_duplicates(gradient), param, slots, scalars)
+        rho, one_minus_rho = scalars.rho, scalars.one_minus_rho
         velocity = rho * slots["velocity"] + one_minus_rho * (gradient * gradient)
         updated = {"velocity": velocity}
         if self.centered:
             average = rho * slots["average_gradient"] + one_minus_rho * gradient
             updated["average_gradient"] = average
-            denominator = velocity - average * average + context["epsilon"]
+            denominator = velocity - average * average + scalars.epsilon
         else:
-            denominator = velocity + context["epsilon"]
+            denominator = velocity + scalars.epsilon
         if self.flavor == "keras2":
-            increment = context["lr"] * gradient * _arith.rsqrt(denominator, self.dtype)
+            increment = scalars.lr * gradient * _arith.rsqrt(denominator)
         else:
-            increment = (context["lr"] * gradient) / np.sqrt(denominator)
+            increment = (scalars.lr * gradient) / np.sqrt(denominator)
         if self.momentum > 0:
-            updated["momentum"] = context["momentum"] * slots["momentum"] + increment
+            updated["momentum"] = scalars.momentum * slots["momentum"] + increment
             return param - updated["momentum"], updated
         return param - increment, updated
 
-    def _sparse_keras2(self, gradient, param, slots, context):
+    def _sparse_keras2(self, gradient, param, slots, scalars: RMSpropScalars):
         """Keras 2: every row's moving averages decay, the touched rows get the gradient; the
         parameter moves at the touched rows only, unless momentum carries every row."""
-        rho, one_minus_rho = context["rho"], context["one_minus_rho"]
+        rho, one_minus_rho = scalars.rho, scalars.one_minus_rho
         indices, values = gradient
         velocity = scatter_add(rho * slots["velocity"], indices, (values * values) * one_minus_rho)
         updated = {"velocity": velocity}
         if self.centered:
             average = scatter_add(rho * slots["average_gradient"], indices, values * one_minus_rho)
             updated["average_gradient"] = average
-            denominator = velocity - average * average + context["epsilon"]
+            denominator = velocity - average * average + scalars.epsilon
         else:
-            denominator = velocity + context["epsilon"]
-        increment = context["lr"] * values * _arith.rsqrt(denominator[indices], self.dtype)
+            denominator = velocity + scalars.epsilon
+        increment = scalars.lr * values * _arith.rsqrt(denominator[indices])
         if self.momentum > 0:
-            momentum = scatter_add(context["momentum"] * slots["momentum"], indices, increment)
+            momentum = scatter_add(scalars.momentum * slots["momentum"], indices, increment)
             updated["momentum"] = momentum
             return param + (-momentum), updated
         return scatter_add(param, indices, -increment), updated
 
-    def _sparse_keras3(self, gradient, param, slots, context):
+    def _sparse_keras3(self, gradient, param, slots, scalars: RMSpropScalars):
         """Keras 3: each operation densifies the sparse operand (repeated rows summed after
         the operation, so the velocity gets the sum of squares); the increment stays sparse,
         one row per index, and is subtracted index by index without momentum."""
-        rho, one_minus_rho = context["rho"], context["one_minus_rho"]
+        rho, one_minus_rho = scalars.rho, scalars.one_minus_rho
         indices, values = gradient
         shape = param.shape
         velocity = rho * slots["velocity"] + densify(
@@ -178,15 +194,15 @@ class RMSprop(Optimizer):
                 IndexedSlices(indices, one_minus_rho * values), shape
             )
             updated["average_gradient"] = average
-            denominator = velocity - average * average + context["epsilon"]
+            denominator = velocity - average * average + scalars.epsilon
         else:
-            denominator = velocity + context["epsilon"]
+            denominator = velocity + scalars.epsilon
         if np.any((denominator == 0) | np.isnan(denominator)):
             # Keras 3 then also writes 0/0 into the rows where the denominator is 0 or nan.
             raise NotImplementedError("a zero or nan RMSprop denominator with a sparse gradient")
-        increment = (context["lr"] * values) / np.sqrt(denominator[indices])
+        increment = (scalars.lr * values) / np.sqrt(denominator[indices])
         if self.momentum > 0:
-            momentum = context["momentum"] * slots["momentum"] + densify(
+            momentum = scalars.momentum * slots["momentum"] + densify(
                 IndexedSlices(indices, increment), shape
             )
             updated["momentum"] = momentum

@@ -30,29 +30,68 @@ def check_flavor(flavor: str) -> str:
     return flavor
 
 
-def is_python_int(x) -> bool:
-    """A Python int makes TensorFlow compute in int32: the trap of ``initial_learning_rate=1``."""
-    return isinstance(x, int) and not isinstance(x, bool)
+def compute_dtype(dtype: str) -> str:
+    """The reference's ``dtype`` argument, checked: ``"float32"`` or ``"float64"``."""
+    return str(_arith.check_dtype(dtype))
 
 
 class LearningRateSchedule:
     """Base of the reference schedules: ``schedule(step)`` gives the learning rate.
 
     ``step`` is an int (or float) or a numpy array of them; the result is a Python float for a
-    scalar step and an array of the step's shape otherwise. Subclasses compute in
-    :meth:`_value` with numpy, in ``self.dtype``, and never see numpy's floating-point warnings
+    scalar step and an array of the step's shape otherwise. Subclasses write the formula in
+    :meth:`_value`, with numpy, in ``self.dtype``; what TensorFlow does where the arguments leave
+    the formula's domain goes in :meth:`_out_of_domain` (the details live in
+    :mod:`reference.schedules._out_of_domain`). Neither sees numpy's floating-point warnings
     (TensorFlow returns nan and inf silently).
     """
 
     dtype: str
 
     def __call__(self, step: _arith.Step) -> float | np.ndarray:
+        steps = np.asarray(step)
         with _arith.ieee():
-            value = _arith.flush_subnormals(self._value(np.asarray(step)))
+            value = self._out_of_domain(steps)
+            if value is None:
+                value = self._value(steps)
+            value = _arith.flush_subnormals(value)
         return _arith.as_result(value, step)
 
     def _value(self, step: np.ndarray) -> np.ndarray:
+        """The formula of the docstring, at ``step``, in ``self.dtype``."""
         raise NotImplementedError
+
+    def _out_of_domain(self, step: np.ndarray) -> np.ndarray | None:
+        """TensorFlow's value (or its exception) where the arguments are outside the formula's
+        domain, such as a Python-int learning rate; ``None`` inside it."""
+        return None
+
+    def _cast(self, *values) -> tuple[np.ndarray, ...]:
+        """Each value in the compute dtype, as TensorFlow casts a schedule's arguments."""
+        return tuple(_arith.cast(value, self.dtype) for value in values)
+
+    def _configure(
+        self,
+        dtype: str,
+        flavor: str,
+        name,
+        *,
+        keras3_name: str,
+        keras3_positive: tuple[str, float] | None = None,
+    ) -> None:
+        """What the constructors of the flavoured schedules share, in TensorFlow's order: the
+        reference's ``flavor`` and ``dtype`` checked, ``name`` defaulting to ``keras3_name`` in
+        Keras 3 and ``None`` elsewhere, and Keras 3's check that an argument (``decay_steps``,
+        given as ``(argument, value)``) is positive."""
+        self.flavor = check_flavor(flavor)
+        self.dtype = compute_dtype(dtype)
+        if name is FLAVOR_DEFAULT:
+            name = keras3_name if flavor == "keras3" else None
+        self.name = name
+        if keras3_positive is not None and flavor == "keras3":
+            argument, value = keras3_positive
+            if value <= 0:
+                raise ValueError(f"Argument `{argument}` must be > 0. Received: {argument}={value}")
 
     def get_config(self) -> dict:
         """The constructor arguments under TensorFlow's keys, as the mirrored flavour returns

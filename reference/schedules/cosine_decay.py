@@ -7,13 +7,9 @@ import math
 import numpy as np
 
 from reference import _arith
-from reference.errors import InvalidArgumentError
-from reference.schedules._schedule import (
-    FLAVOR_DEFAULT,
-    LearningRateSchedule,
-    check_flavor,
-    is_python_int,
-)
+from reference.schedules import _out_of_domain as out_of_domain
+from reference.schedules._out_of_domain import is_numpy_float64, is_python_int
+from reference.schedules._schedule import FLAVOR_DEFAULT, LearningRateSchedule
 
 
 class CosineDecay(LearningRateSchedule):
@@ -94,6 +90,10 @@ class CosineDecay(LearningRateSchedule):
         0.0975528284907341
     """
 
+    #: TensorFlow's :math:`\pi`, as the compute dtype receives it (Keras 3 computing in int32
+    #: casts it to 3: see :mod:`reference.schedules._out_of_domain`).
+    _pi = math.pi
+
     def __init__(
         self,
         initial_learning_rate,
@@ -106,96 +106,46 @@ class CosineDecay(LearningRateSchedule):
         dtype: str = "float64",
         flavor: str = "keras3",
     ):
-        self.flavor = check_flavor(flavor)
-        self.dtype = str(_arith.check_dtype(dtype))
+        self._configure(
+            dtype,
+            flavor,
+            name,
+            keras3_name="CosineDecay",
+            keras3_positive=("decay_steps", decay_steps),
+        )
         if flavor == "compat_v1" and (warmup_target is not None or warmup_steps != 0):
-            given = "warmup_target" if warmup_target is not None else "warmup_steps"
-            raise TypeError(f"CosineDecay.__init__() got an unexpected keyword argument {given!r}")
+            raise out_of_domain.warmup_in_compat_v1(warmup_target)
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
         self.alpha = alpha
-        if name is FLAVOR_DEFAULT:
-            name = "CosineDecay" if flavor == "keras3" else None
-        self.name = name
         self.warmup_target = warmup_target
         self.warmup_steps = warmup_steps
-        if flavor == "keras3" and decay_steps <= 0:
-            raise ValueError(
-                f"Argument `decay_steps` must be > 0. Received: decay_steps={decay_steps}"
-            )
 
     def _value(self, step: np.ndarray) -> np.ndarray:
-        if is_python_int(self.initial_learning_rate):
-            return self._value_in_int32(step)
-        if self.flavor == "compat_v1" and _is_numpy_float64(self.initial_learning_rate):
-            raise InvalidArgumentError(
-                "cannot compute Mul as input #1(zero-based) was expected to be a float tensor "
-                "but is a double tensor (the float32 pi times a float64 fraction)"
-            )
-        dtype = self.dtype
-        initial_learning_rate = _arith.cast(self.initial_learning_rate, dtype)
-        decay_steps = _arith.cast(self.decay_steps, dtype)
-        step = _arith.cast(step, dtype)
-        pi = _arith.cast(math.pi, dtype)
+        eta_0, d, s = self._cast(self.initial_learning_rate, self.decay_steps, step)
         if self.warmup_target is None:
-            step = np.minimum(step, decay_steps)
-            return self._decay(step, decay_steps, initial_learning_rate, pi)
-        warmup_target = _arith.cast(self.warmup_target, dtype)
-        warmup_steps = _arith.cast(self.warmup_steps, dtype)
-        step = np.minimum(step, decay_steps + warmup_steps)
-        warming_up = step < warmup_steps
-        warmup = (warmup_target - initial_learning_rate) * (
-            step / warmup_steps
-        ) + initial_learning_rate
-        decay = self._decay(step - warmup_steps, decay_steps, warmup_target, pi)
-        return np.where(warming_up, warmup, decay)
+            return self._cosine(np.minimum(s, d), d, eta_0)
+        eta_w, w = self._cast(self.warmup_target, self.warmup_steps)
+        s = np.minimum(s, d + w)
+        warmup = (eta_w - eta_0) * (s / w) + eta_0
+        return np.where(s < w, warmup, self._cosine(s - w, d, eta_w))
 
-    def _decay(self, step, decay_steps, decay_from, pi) -> np.ndarray:
-        dtype = decay_from.dtype.name
-        completed_fraction = step / decay_steps
-        half = _arith.cast(0.5, dtype)
-        one = _arith.cast(1.0, dtype)
-        cosine_decayed = half * (one + _arith.cos(pi * completed_fraction, dtype))
-        decayed = _arith.cast(1 - self.alpha, dtype) * cosine_decayed + _arith.cast(
-            self.alpha, dtype
+    def _cosine(self, s: np.ndarray, d: np.ndarray, eta: np.ndarray) -> np.ndarray:
+        r""":math:`\eta \big((1 - \alpha)\,\tfrac12 (1 + \cos(\pi s / d)) + \alpha\big)`.
+        ``1 - alpha`` is computed on the Python number, then cast: TensorFlow never casts
+        ``alpha`` before it subtracts."""
+        pi, half, one, one_minus_alpha, alpha = self._cast(
+            self._pi, 0.5, 1.0, 1 - self.alpha, self.alpha
         )
-        return decay_from * decayed
+        cosine_decayed = half * (one + _arith.cos(pi * (s / d)))
+        return eta * (one_minus_alpha * cosine_decayed + alpha)
 
-    def _value_in_int32(self, step: np.ndarray) -> np.ndarray:
-        # Every argument is truncated to int32. Keras 2 cannot make an int32 pi; compat.v1's
-        # float32 pi meets int32 / int32 = float64. Keras 3's own divide gives float32, and its
-        # pi is cast to the int 3. A warmup step multiplies an int32 by a float64 in both.
-        truncated_step = np.trunc(step.astype(np.float64))
-        if self.warmup_target is not None:
-            warmup_steps = np.trunc(np.float64(self.warmup_steps))
-            total = np.trunc(np.float64(self.decay_steps)) + warmup_steps
-            if np.any(np.minimum(truncated_step, total) < warmup_steps):
-                raise InvalidArgumentError(
-                    "cannot compute Mul as input #1(zero-based) was expected to be a int32 "
-                    "tensor but is a double tensor (warmup with a Python-int learning rate)"
-                )
-        if self.flavor == "keras2":
-            raise TypeError("Cannot convert 3.141592653589793 to EagerTensor of dtype int32")
-        if self.flavor == "compat_v1":
-            raise InvalidArgumentError(
-                "cannot compute Mul as input #1(zero-based) was expected to be a float tensor "
-                "but is a double tensor (initial_learning_rate is a Python int)"
-            )
-        dtype = self.dtype
-
-        def truncated(x):
-            return _arith.cast(np.trunc(np.float64(x)), dtype)
-
-        decay_steps = truncated(self.decay_steps)
-        if self.warmup_target is None:
-            decay_from = truncated(self.initial_learning_rate)
-            step = np.minimum(_arith.cast(truncated_step, dtype), decay_steps)
-        else:
-            decay_from = truncated(self.warmup_target)
-            warmup_steps = truncated(self.warmup_steps)
-            step = np.minimum(_arith.cast(truncated_step, dtype), decay_steps + warmup_steps)
-            step = step - warmup_steps
-        return self._decay(step, decay_steps, decay_from, pi=_arith.cast(3, dtype))
+    def _out_of_domain(self, step: np.ndarray) -> np.ndarray | None:
+        if is_python_int(self.initial_learning_rate):
+            return out_of_domain.cosine_decay_in_int32(self, step)
+        if self.flavor == "compat_v1" and is_numpy_float64(self.initial_learning_rate):
+            raise out_of_domain.float32_pi_times_float64()
+        return None
 
     def get_config(self) -> dict:
         config = {
@@ -208,9 +158,3 @@ class CosineDecay(LearningRateSchedule):
             config["warmup_target"] = self.warmup_target
             config["warmup_steps"] = self.warmup_steps
         return config
-
-
-def _is_numpy_float64(x) -> bool:
-    """A numpy float64 (``np.float64(0.1)``, a float64 array) makes TensorFlow compute in
-    float64; a Python float makes it compute in float32."""
-    return isinstance(x, (np.ndarray, np.generic)) and np.asarray(x).dtype == np.float64

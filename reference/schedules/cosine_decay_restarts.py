@@ -7,13 +7,9 @@ import math
 import numpy as np
 
 from reference import _arith
-from reference.errors import InvalidArgumentError
-from reference.schedules._schedule import (
-    FLAVOR_DEFAULT,
-    LearningRateSchedule,
-    check_flavor,
-    is_python_int,
-)
+from reference.schedules import _out_of_domain as out_of_domain
+from reference.schedules._out_of_domain import is_numpy_float64, is_python_int
+from reference.schedules._schedule import FLAVOR_DEFAULT, LearningRateSchedule
 
 
 class CosineDecayRestarts(LearningRateSchedule):
@@ -106,6 +102,10 @@ class CosineDecayRestarts(LearningRateSchedule):
         0.1
     """
 
+    #: TensorFlow's :math:`\pi`, as the compute dtype receives it (Keras 3 computing in int32
+    #: casts it to 3: see :mod:`reference.schedules._out_of_domain`).
+    _pi = math.pi
+
     def __init__(
         self,
         initial_learning_rate,
@@ -123,82 +123,41 @@ class CosineDecayRestarts(LearningRateSchedule):
         self.t_mul = t_mul
         self.m_mul = m_mul
         self.alpha = alpha
-        self.flavor = check_flavor(flavor)
-        self.dtype = str(_arith.check_dtype(dtype))
-        if name is FLAVOR_DEFAULT:
-            name = "SGDRDecay" if flavor == "keras3" else None
-        self.name = name
-        if flavor == "keras3" and first_decay_steps <= 0:
-            raise ValueError(
-                "Argument `first_decay_steps` must be > 0. "
-                f"Received: first_decay_steps={first_decay_steps}"
-            )
+        self._configure(
+            dtype,
+            flavor,
+            name,
+            keras3_name="SGDRDecay",
+            keras3_positive=("first_decay_steps", first_decay_steps),
+        )
 
     def _value(self, step: np.ndarray) -> np.ndarray:
-        if is_python_int(self.initial_learning_rate):
-            return self._value_in_int32(step)
-        if self.flavor == "compat_v1" and _is_numpy_float64(self.initial_learning_rate):
-            raise InvalidArgumentError(
-                "cannot compute Mul as input #1(zero-based) was expected to be a float tensor "
-                "but is a double tensor (the float32 pi times a float64 fraction)"
-            )
-        dtype = self.dtype
-        t_mul = _arith.cast(self.t_mul, dtype)
-        f = _arith.cast(step, dtype) / _arith.cast(self.first_decay_steps, dtype)
-        if t_mul == 1:
-            i_restart = np.floor(f)
-            fraction = f - i_restart
+        t, s, T_0 = self._cast(self.t_mul, step, self.first_decay_steps)
+        f = s / T_0
+        one, half = self._cast(1.0, 0.5)
+        if t == 1:  # TensorFlow's tf.cond, on t_mul in the compute dtype
+            i = np.floor(f)
+            phi = f - i
         else:
-            i_restart, fraction = self._geometric(f, t_mul, dtype)
-        return self._decayed(
-            i_restart,
-            fraction,
-            initial_learning_rate=_arith.cast(self.initial_learning_rate, dtype),
-            m_mul=_arith.cast(self.m_mul, dtype),
-            alpha=_arith.cast(self.alpha, dtype),
-            pi=_arith.cast(math.pi, dtype),
+            i = np.floor(_arith.log(one - f * (one - t)) / _arith.log(t))
+            if self.dtype == "float64":
+                # The exact formula: at a restart the quotient is an integer that rounding can
+                # put on either side.
+                i = _exact_restart_index(f, float(t), i)
+            t_i = _arith.pow(t, i)
+            phi = (f - (one - t_i) / (one - t)) / t_i
+        eta_0, m, alpha, pi = self._cast(
+            self.initial_learning_rate, self.m_mul, self.alpha, self._pi
         )
+        cosine_decayed = (half * _arith.pow(m, i)) * (one + _arith.cos(pi * phi))
+        return eta_0 * ((one - alpha) * cosine_decayed + alpha)
 
-    def _geometric(self, f, t_mul, dtype):
-        one = _arith.cast(1.0, dtype)
-        i_restart = np.floor(_arith.log(one - f * (one - t_mul), dtype) / _arith.log(t_mul, dtype))
-        if dtype == "float64":
-            i_restart = _exact_restart_index(f, float(t_mul), i_restart)
-        t_power = _arith.pow(t_mul, i_restart, dtype)
-        completed = (one - t_power) / (one - t_mul)
-        return i_restart, (f - completed) / t_power
-
-    def _decayed(self, i_restart, fraction, initial_learning_rate, m_mul, alpha, pi):
-        dtype = initial_learning_rate.dtype.name
-        half = _arith.cast(0.5, dtype)
-        one = _arith.cast(1.0, dtype)
-        cosine_decayed = (half * _arith.pow(m_mul, i_restart, dtype)) * (
-            one + _arith.cos(pi * fraction, dtype)
-        )
-        decayed = (one - alpha) * cosine_decayed + alpha
-        return initial_learning_rate * decayed
-
-    def _value_in_int32(self, step: np.ndarray) -> np.ndarray:
-        # Keras 2 and compat.v1 compare the int32 t_mul with 1.0, which TensorFlow cannot make
-        # an int32. Keras 3 compares fine; its geometric branch then computes 1.0 - t_mul with
-        # an int32 t_mul (the same TypeError); its t_mul == 1 branch computes in float64.
-        t_mul = np.trunc(np.float64(self.t_mul))
-        if self.flavor != "keras3" or t_mul != 1:
-            raise TypeError("Cannot convert 1.0 to EagerTensor of dtype int32")
-        f = np.trunc(step.astype(np.float64)) / np.trunc(np.float64(self.first_decay_steps))
-        i_restart = np.floor(f)
-
-        def truncated(x):
-            return np.trunc(np.float64(x))
-
-        return self._decayed(
-            i_restart,
-            f - i_restart,
-            initial_learning_rate=truncated(self.initial_learning_rate),
-            m_mul=truncated(self.m_mul),
-            alpha=truncated(self.alpha),
-            pi=np.float64(3),
-        )
+    def _out_of_domain(self, step: np.ndarray) -> np.ndarray | None:
+        if is_python_int(self.initial_learning_rate):
+            return out_of_domain.cosine_decay_restarts_in_int32(self, step)
+        if self.flavor == "compat_v1" and is_numpy_float64(self.initial_learning_rate):
+            raise out_of_domain.float32_pi_times_float64()
+        return None
 
     def get_config(self) -> dict:
         return {
@@ -223,8 +182,3 @@ def _exact_restart_index(f: np.ndarray, t_mul: float, estimate: np.ndarray) -> n
     i = np.where(finite & (periods_before(i) > f), i - 1, i)
     i = np.where(finite & (periods_before(i + 1) <= f), i + 1, i)
     return np.where(finite, i, estimate)
-
-
-def _is_numpy_float64(x) -> bool:
-    """A numpy float64 makes TensorFlow compute in float64; a Python float, in float32."""
-    return isinstance(x, (np.ndarray, np.generic)) and np.asarray(x).dtype == np.float64

@@ -37,7 +37,9 @@ import numpy as np
 
 from reference import _arith
 from reference.errors import InvalidArgumentError
-from reference.schedules._schedule import LearningRateSchedule, is_python_int
+from reference.schedules import _out_of_domain as out_of_domain
+from reference.schedules._out_of_domain import is_python_int
+from reference.schedules._schedule import LearningRateSchedule, compute_dtype
 
 
 class CyclicalLearningRate(LearningRateSchedule):
@@ -136,32 +138,30 @@ class CyclicalLearningRate(LearningRateSchedule):
         self.scale_fn = scale_fn
         self.scale_mode = scale_mode
         self.name = name
-        self.dtype = str(_arith.check_dtype(dtype))
+        self.dtype = compute_dtype(dtype)
 
     def _value(self, step: np.ndarray) -> np.ndarray:
-        for argument in ("initial_learning_rate", "maximal_learning_rate", "step_size"):
-            _check_convertible(argument, getattr(self, argument))
-        if is_python_int(self.initial_learning_rate):
-            raise InvalidArgumentError(
-                "cannot compute Maximum as input #1(zero-based) was expected to be a int32 tensor "
-                "but is a double tensor (initial_learning_rate is a Python int)"
-            )
-        dtype = self.dtype
-        one, two = _arith.cast(1, dtype), _arith.cast(2, dtype)
-        low = _arith.cast(self.initial_learning_rate, dtype)
-        high = _arith.cast(self.maximal_learning_rate, dtype)
-        step_size = _arith.cast(self.step_size, dtype)
-        s = _arith.cast(step, dtype)
-        cycle = np.floor(one + s / (two * step_size))
-        x = np.abs(s / step_size - two * cycle + one)
-        ramp = np.maximum(_arith.cast(0, dtype), one - x)
+        low, high, S, s, zero, one, two = self._cast(
+            self.initial_learning_rate, self.maximal_learning_rate, self.step_size, step, 0, 1, 2
+        )
+        c = np.floor(one + s / (two * S))
+        x = np.abs(s / S - two * c + one)
         if self.scale_mode == "cycle":
-            scale = self._scale(cycle)
+            scale = self._scale(c)
         elif step.dtype.kind in "iub":
             scale = self._scale_of_integer_step(step)
         else:
             scale = self._scale(s)
-        return low + (high - low) * ramp * scale
+        return low + (high - low) * np.maximum(zero, one - x) * scale
+
+    def _out_of_domain(self, step: np.ndarray) -> np.ndarray | None:
+        for argument in ("initial_learning_rate", "maximal_learning_rate", "step_size"):
+            value = getattr(self, argument)
+            if value is None or callable(value):
+                raise out_of_domain.unconvertible(argument, value)
+        if is_python_int(self.initial_learning_rate):
+            raise out_of_domain.cyclical_learning_rate_in_int32()
+        return None
 
     def _scale(self, m: np.ndarray) -> np.ndarray:
         """:math:`f(m)` for ``m`` in the compute dtype (the cycle number, or a float step)."""
@@ -342,8 +342,8 @@ class Triangular2CyclicalLearningRate(CyclicalLearningRate):
         )
 
     def _scale(self, m: np.ndarray) -> np.ndarray:
-        one = _arith.cast(1, self.dtype)
-        return one / _arith.pow(_arith.cast(2.0, self.dtype), m - one, self.dtype)
+        one, two = self._cast(1, 2.0)
+        return one / _arith.pow(two, m - one)
 
     def _scale_of_integer_step(self, step: np.ndarray) -> np.ndarray:
         raise TypeError(
@@ -437,7 +437,8 @@ class ExponentialCyclicalLearningRate(CyclicalLearningRate):
         )
 
     def _scale(self, m: np.ndarray) -> np.ndarray:
-        return _arith.pow(_arith.cast(self.gamma, self.dtype), m, self.dtype)
+        (gamma,) = self._cast(self.gamma)
+        return _arith.pow(gamma, m)
 
     def _scale_of_integer_step(self, step: np.ndarray) -> np.ndarray:
         if is_python_int(self.gamma):
@@ -473,13 +474,4 @@ def _check_str(argument: str, value) -> None:
     if not isinstance(value, str):
         raise TypeError(
             f'type of argument "{argument}" must be str; got {type(value).__name__} instead'
-        )
-
-
-def _check_convertible(argument: str, value) -> None:
-    """What ``tf.convert_to_tensor`` refuses when the schedule is called."""
-    if value is None or callable(value):
-        raise ValueError(
-            f"Attempt to convert a value ({value!r}) with an unsupported type "
-            f"({type(value).__name__}) to a Tensor ({argument})"
         )

@@ -5,13 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from reference import _arith
-from reference.errors import InvalidArgumentError
-from reference.schedules._schedule import (
-    FLAVOR_DEFAULT,
-    LearningRateSchedule,
-    check_flavor,
-    is_python_int,
-)
+from reference.schedules import _out_of_domain as out_of_domain
+from reference.schedules._out_of_domain import is_python_int
+from reference.schedules._schedule import FLAVOR_DEFAULT, LearningRateSchedule
 
 
 class ExponentialDecay(LearningRateSchedule):
@@ -81,42 +77,27 @@ class ExponentialDecay(LearningRateSchedule):
         self.decay_steps = decay_steps
         self.decay_rate = decay_rate
         self.staircase = staircase
-        self.flavor = check_flavor(flavor)
-        self.dtype = str(_arith.check_dtype(dtype))
-        if name is FLAVOR_DEFAULT:
-            name = "ExponentialDecay" if flavor == "keras3" else None
-        self.name = name
-        if flavor == "keras3" and decay_steps <= 0:
-            raise ValueError(
-                f"Argument `decay_steps` must be > 0. Received: decay_steps={decay_steps}"
-            )
+        self._configure(
+            dtype,
+            flavor,
+            name,
+            keras3_name="ExponentialDecay",
+            keras3_positive=("decay_steps", decay_steps),
+        )
 
     def _value(self, step: np.ndarray) -> np.ndarray:
-        if is_python_int(self.initial_learning_rate):
-            return self._value_in_int32(step)
-        dtype = self.dtype
-        initial_learning_rate = _arith.cast(self.initial_learning_rate, dtype)
-        decay_steps = _arith.cast(self.decay_steps, dtype)
-        decay_rate = _arith.cast(self.decay_rate, dtype)
-        p = _arith.cast(step, dtype) / decay_steps
+        eta_0, d, r, s = self._cast(
+            self.initial_learning_rate, self.decay_steps, self.decay_rate, step
+        )
+        p = s / d
         if self.staircase:
             p = np.floor(p)
-        return initial_learning_rate * _arith.pow(decay_rate, p, dtype)
+        return eta_0 * _arith.pow(r, p)
 
-    def _value_in_int32(self, step: np.ndarray) -> np.ndarray:
-        # TensorFlow's compute dtype is int32: every argument is truncated to an integer, and
-        # int32 / int32 is a float64 division.
-        if self.flavor != "keras3":
-            raise InvalidArgumentError(
-                "cannot compute Pow as input #1(zero-based) was expected to be a int32 tensor "
-                "but is a double tensor (initial_learning_rate is a Python int)"
-            )
-        decay_steps = np.trunc(np.float64(self.decay_steps))
-        decay_rate = np.trunc(np.float64(self.decay_rate))
-        p = np.trunc(step.astype(np.float64)) / decay_steps
-        if self.staircase:
-            p = np.floor(p)
-        return np.float64(self.initial_learning_rate) * np.power(decay_rate, p)
+    def _out_of_domain(self, step: np.ndarray) -> np.ndarray | None:
+        if is_python_int(self.initial_learning_rate):
+            return out_of_domain.exponential_decay_in_int32(self, step)
+        return None
 
     def get_config(self) -> dict:
         return {

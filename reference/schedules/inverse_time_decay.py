@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from reference import _arith
-from reference.errors import InvalidArgumentError
-from reference.schedules._schedule import (
-    FLAVOR_DEFAULT,
-    LearningRateSchedule,
-    check_flavor,
-    is_python_int,
-)
+from reference.schedules import _out_of_domain as out_of_domain
+from reference.schedules._out_of_domain import is_python_int
+from reference.schedules._schedule import FLAVOR_DEFAULT, LearningRateSchedule
 
 
 class InverseTimeDecay(LearningRateSchedule):
@@ -83,43 +78,27 @@ class InverseTimeDecay(LearningRateSchedule):
         self.decay_steps = decay_steps
         self.decay_rate = decay_rate
         self.staircase = staircase
-        self.flavor = check_flavor(flavor)
-        self.dtype = str(_arith.check_dtype(dtype))
-        if name is FLAVOR_DEFAULT:
-            name = "InverseTimeDecay" if flavor == "keras3" else None
-        self.name = name
-        if flavor == "keras3" and decay_steps <= 0:
-            raise ValueError(
-                f"Argument `decay_steps` must be > 0. Received: decay_steps={decay_steps}"
-            )
+        self._configure(
+            dtype,
+            flavor,
+            name,
+            keras3_name="InverseTimeDecay",
+            keras3_positive=("decay_steps", decay_steps),
+        )
 
     def _value(self, step: np.ndarray) -> np.ndarray:
-        if is_python_int(self.initial_learning_rate):
-            return self._value_in_int32(step)
-        dtype = self.dtype
-        initial_learning_rate = _arith.cast(self.initial_learning_rate, dtype)
-        decay_steps = _arith.cast(self.decay_steps, dtype)
-        decay_rate = _arith.cast(self.decay_rate, dtype)
-        p = _arith.cast(step, dtype) / decay_steps
+        eta_0, d, r, s, one = self._cast(
+            self.initial_learning_rate, self.decay_steps, self.decay_rate, step, 1
+        )
+        p = s / d
         if self.staircase:
             p = np.floor(p)
-        denominator = _arith.cast(1, dtype) + decay_rate * p
-        return initial_learning_rate / denominator
+        return eta_0 / (one + r * p)
 
-    def _value_in_int32(self, step: np.ndarray) -> np.ndarray:
-        # int32 / int32 is a float64 division in TensorFlow; Keras 2 then multiplies the int32
-        # decay_rate by that float64 quotient, which TensorFlow refuses. Keras 3 promotes to
-        # float64 and goes on with the truncated decay_rate.
-        if self.flavor != "keras3":
-            raise InvalidArgumentError(
-                "cannot compute Mul as input #1(zero-based) was expected to be a int32 tensor "
-                "but is a double tensor (initial_learning_rate is a Python int)"
-            )
-        decay_rate = np.trunc(np.float64(self.decay_rate))
-        p = np.trunc(step.astype(np.float64)) / np.trunc(np.float64(self.decay_steps))
-        if self.staircase:
-            p = np.floor(p)
-        return np.float64(self.initial_learning_rate) / (1.0 + decay_rate * p)
+    def _out_of_domain(self, step: np.ndarray) -> np.ndarray | None:
+        if is_python_int(self.initial_learning_rate):
+            return out_of_domain.inverse_time_decay_in_int32(self, step)
+        return None
 
     def get_config(self) -> dict:
         return {

@@ -6,7 +6,7 @@ import numpy as np
 
 from reference import _arith
 from reference.errors import InvalidArgumentError
-from reference.schedules._schedule import FLAVOR_DEFAULT, LearningRateSchedule, check_flavor
+from reference.schedules._schedule import FLAVOR_DEFAULT, LearningRateSchedule
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
@@ -77,8 +77,7 @@ class PiecewiseConstantDecay(LearningRateSchedule):
         dtype: str = "float64",
         flavor: str = "keras3",
     ):
-        self.flavor = check_flavor(flavor)
-        self.dtype = str(_arith.check_dtype(dtype))
+        self._configure(dtype, flavor, name, keras3_name="PiecewiseConstant")
         if len(boundaries) != len(values) - 1:
             raise ValueError(
                 "The length of boundaries should be 1 less than the length of values. "
@@ -87,9 +86,6 @@ class PiecewiseConstantDecay(LearningRateSchedule):
             )
         self.boundaries = boundaries
         self.values = values
-        if name is FLAVOR_DEFAULT:
-            name = "PiecewiseConstant" if flavor == "keras3" else None
-        self.name = name
 
     def _value(self, step: np.ndarray) -> np.ndarray:
         values = [self._as_tensor(v) for v in self.values]

@@ -5,13 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from reference import _arith
-from reference.errors import InvalidArgumentError
-from reference.schedules._schedule import (
-    FLAVOR_DEFAULT,
-    LearningRateSchedule,
-    check_flavor,
-    is_python_int,
-)
+from reference.schedules import _out_of_domain as out_of_domain
+from reference.schedules._out_of_domain import is_python_int
+from reference.schedules._schedule import FLAVOR_DEFAULT, LearningRateSchedule
 
 
 class PolynomialDecay(LearningRateSchedule):
@@ -87,64 +83,34 @@ class PolynomialDecay(LearningRateSchedule):
         self.end_learning_rate = end_learning_rate
         self.power = power
         self.cycle = cycle
-        self.flavor = check_flavor(flavor)
-        self.dtype = str(_arith.check_dtype(dtype))
-        if name is FLAVOR_DEFAULT:
-            name = "PolynomialDecay" if flavor == "keras3" else None
-        self.name = name
-        if flavor == "keras3" and decay_steps <= 0:
-            raise ValueError(
-                f"Argument `decay_steps` must be > 0. Received: decay_steps={decay_steps}"
-            )
+        self._configure(
+            dtype,
+            flavor,
+            name,
+            keras3_name="PolynomialDecay",
+            keras3_positive=("decay_steps", decay_steps),
+        )
 
     def _value(self, step: np.ndarray) -> np.ndarray:
-        if is_python_int(self.initial_learning_rate):
-            return self._value_in_int32(step)
-        dtype = self.dtype
-        return self._formula(
-            step=_arith.cast(step, dtype),
-            initial_learning_rate=_arith.cast(self.initial_learning_rate, dtype),
-            decay_steps=_arith.cast(self.decay_steps, dtype),
-            end_learning_rate=_arith.cast(self.end_learning_rate, dtype),
-            power=_arith.cast(self.power, dtype),
-            dtype=dtype,
+        s, eta_0, d, eta_e, k, one = self._cast(
+            step,
+            self.initial_learning_rate,
+            self.decay_steps,
+            self.end_learning_rate,
+            self.power,
+            1,
         )
-
-    def _formula(self, step, initial_learning_rate, decay_steps, end_learning_rate, power, dtype):
-        one = _arith.cast(1, dtype)
         if self.cycle:
-            multiplier = np.where(step == 0, one, np.ceil(step / decay_steps))
-            decay_steps = decay_steps * multiplier
+            # m = ceil(s / d), but 1 at step 0, where 0/0 would give nan.
+            d = d * np.where(s == 0, one, np.ceil(s / d))
         else:
-            step = np.minimum(step, decay_steps)
-        p = step / decay_steps
-        decayed = (initial_learning_rate - end_learning_rate) * _arith.pow(one - p, power, dtype)
-        return decayed + end_learning_rate
+            s = np.minimum(s, d)
+        return (eta_0 - eta_e) * _arith.pow(one - s / d, k) + eta_e
 
-    def _value_in_int32(self, step: np.ndarray) -> np.ndarray:
-        # Keras 2 and compat.v1 meet int32 / int32 = float64 with an int32 power (or an int32
-        # decay_steps times a float64 multiplier). Keras 3 promotes: the quotient is float32
-        # without cycling (its own divide), float64 with cycling (TensorFlow's int division
-        # inside the ceil), and everything downstream follows.
-        if self.flavor != "keras3":
-            operation = "Mul" if self.cycle else "Pow"
-            raise InvalidArgumentError(
-                f"cannot compute {operation}: int32 and double operands "
-                "(initial_learning_rate is a Python int)"
-            )
-        dtype = "float64" if (self.cycle or self.dtype == "float64") else "float32"
-
-        def truncated(x):
-            return _arith.cast(np.trunc(np.float64(x)), dtype)
-
-        return self._formula(
-            step=_arith.cast(np.trunc(step.astype(np.float64)), dtype),
-            initial_learning_rate=truncated(self.initial_learning_rate),
-            decay_steps=truncated(self.decay_steps),
-            end_learning_rate=truncated(self.end_learning_rate),
-            power=truncated(self.power),
-            dtype=dtype,
-        )
+    def _out_of_domain(self, step: np.ndarray) -> np.ndarray | None:
+        if is_python_int(self.initial_learning_rate):
+            return out_of_domain.polynomial_decay_in_int32(self, step)
+        return None
 
     def get_config(self) -> dict:
         return {

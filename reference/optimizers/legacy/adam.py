@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from reference import _arith
-from reference.optimizers._kernels import apply_adam
+from reference.optimizers._kernels import ApplyAdamScalars, apply_adam
 from reference.optimizers._optimizer import (
     IndexedSlices,
     LearningRate,
@@ -89,45 +89,43 @@ class Adam(OptimizerV2):
     def slot_names(self) -> tuple[str, ...]:
         return ("m", "v", "vhat") if self.amsgrad else ("m", "v")
 
-    def _prepare(self, state):
+    def _prepare(self, state) -> ApplyAdamScalars:
         beta_1, beta_2 = self._constant(self.beta_1), self._constant(self.beta_2)
         local_step = self._constant(state[self.counter] + 1)
-        return {
-            "beta1_power": _arith.pow(beta_1, local_step, self.dtype),
-            "beta2_power": _arith.pow(beta_2, local_step, self.dtype),
-            "lr": self.learning_rate_at(state[self.counter]),
-            "beta1": beta_1,
-            "beta2": beta_2,
-            "epsilon": self._constant(self.epsilon),
-        }
+        return ApplyAdamScalars(
+            beta1_power=_arith.pow(beta_1, local_step),
+            beta2_power=_arith.pow(beta_2, local_step),
+            lr=self.learning_rate_at(state[self.counter]),
+            beta1=beta_1,
+            beta2=beta_2,
+            epsilon=self._constant(self.epsilon),
+        )
 
-    def _update(self, gradient, param, slots, context):
+    def _update(self, gradient, param, slots, scalars: ApplyAdamScalars):
         if isinstance(gradient, IndexedSlices):
-            return self._sparse(sum_duplicates(gradient), param, slots, context)
+            return self._sparse(sum_duplicates(gradient), param, slots, scalars)
         param, m, v, vhat = apply_adam(
-            gradient, param, slots["m"], slots["v"], **context, vhat=slots.get("vhat")
+            gradient, param, slots["m"], slots["v"], scalars, vhat=slots.get("vhat")
         )
         updated = {"m": m, "v": v}
         if self.amsgrad:
             updated["vhat"] = vhat
         return param, updated
 
-    def _sparse(self, gradient, param, slots, context):
+    def _sparse(self, gradient, param, slots, scalars: ApplyAdamScalars):
         """The Python path for a sparse gradient (duplicates summed): every row decays, the
         touched rows get the gradient, every row moves; the step size is grouped as
         ``lr * (sqrt(1 - beta_2^t) / (1 - beta_1^t))``."""
         one = self._constant(1)
-        beta_1, beta_2 = context["beta1"], context["beta2"]
-        lr = context["lr"] * (
-            np.sqrt(one - context["beta2_power"]) / (one - context["beta1_power"])
-        )
+        beta_1, beta_2 = scalars.beta1, scalars.beta2
+        lr = scalars.lr * (np.sqrt(one - scalars.beta2_power) / (one - scalars.beta1_power))
         indices, values = gradient
         m = scatter_add(slots["m"] * beta_1, indices, values * (one - beta_1))
         v = scatter_add(slots["v"] * beta_2, indices, (values * values) * (one - beta_2))
         updated = {"m": m, "v": v}
         if self.amsgrad:
             v = updated["vhat"] = np.maximum(slots["vhat"], v)
-        return param - lr * m / (np.sqrt(v) + context["epsilon"]), updated
+        return param - lr * m / (np.sqrt(v) + scalars.epsilon), updated
 
     def get_config(self) -> dict:
         return {

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from reference import _arith
-from reference.optimizers._kernels import apply_rms_prop, sparse_apply_rms_prop
+from reference.optimizers._kernels import (
+    ApplyRMSPropScalars,
+    apply_rms_prop,
+    sparse_apply_rms_prop,
+)
 from reference.optimizers._optimizer import (
     IndexedSlices,
     LearningRate,
@@ -13,6 +19,14 @@ from reference.optimizers._optimizer import (
     sum_duplicates,
 )
 from reference.optimizers.legacy._optimizer_v2 import BACKEND_EPSILON, OptimizerV2
+
+
+@dataclass(frozen=True)
+class LegacyRMSpropScalars(ApplyRMSPropScalars):
+    """One step of OptimizerV2's RMSprop: the kernel's inputs, and ``1 - rho`` for the Python
+    path (without momentum)."""
+
+    one_minus_rho: np.ndarray
 
 
 class RMSprop(OptimizerV2):
@@ -107,46 +121,40 @@ class RMSprop(OptimizerV2):
             names += ("mg",)
         return names
 
-    def _prepare(self, state):
+    def _prepare(self, state) -> LegacyRMSpropScalars:
         rho = self._constant(self.rho)
-        return {
-            "lr": self.learning_rate_at(state[self.counter]),
-            "rho": rho,
-            "one_minus_rho": self._constant(1.0) - rho,
-            "momentum": self._constant(self.momentum),
-            "epsilon": self._constant(self.epsilon),
-        }
+        return LegacyRMSpropScalars(
+            lr=self.learning_rate_at(state[self.counter]),
+            rho=rho,
+            momentum=self._constant(self.momentum),
+            epsilon=self._constant(self.epsilon),
+            # On the hyperparameter variable, in the compute dtype (Keras >= 2.11 subtracts the
+            # Python floats).
+            one_minus_rho=self._constant(1.0) - rho,
+        )
 
-    def _update(self, gradient, param, slots, context):
+    def _update(self, gradient, param, slots, scalars: LegacyRMSpropScalars):
         if isinstance(gradient, IndexedSlices):
-            return self._sparse(sum_duplicates(gradient), param, slots, context)
+            return self._sparse(sum_duplicates(gradient), param, slots, scalars)
         if self.momentum > 0:
             param, rms, momentum, mg = apply_rms_prop(
-                gradient,
-                param,
-                slots["rms"],
-                slots["momentum"],
-                context["lr"],
-                context["rho"],
-                context["momentum"],
-                context["epsilon"],
-                mg=slots.get("mg"),
+                gradient, param, slots["rms"], slots["momentum"], scalars, mg=slots.get("mg")
             )
             updated = {"rms": rms, "momentum": momentum}
             if self.centered:
                 updated["mg"] = mg
             return param, updated
-        rho, one_minus_rho = context["rho"], context["one_minus_rho"]
+        rho, one_minus_rho = scalars.rho, scalars.one_minus_rho
         rms = rho * slots["rms"] + one_minus_rho * (gradient * gradient)
         updated = {"rms": rms}
         denominator = rms
         if self.centered:
             mg = updated["mg"] = rho * slots["mg"] + one_minus_rho * gradient
             denominator = rms - mg * mg
-        step = (context["lr"] * gradient) / (np.sqrt(denominator) + context["epsilon"])
+        step = (scalars.lr * gradient) / (np.sqrt(denominator) + scalars.epsilon)
         return param - step, updated
 
-    def _sparse(self, gradient, param, slots, context):
+    def _sparse(self, gradient, param, slots, scalars: LegacyRMSpropScalars):
         """A sparse gradient (duplicates summed). With momentum: TensorFlow's lazy sparse
         kernels (only the touched rows' slots and values change). Without: every row's ``rms``
         decays, the touched rows get the gradient, and only the touched rows move."""
@@ -158,24 +166,21 @@ class RMSprop(OptimizerV2):
                 param,
                 slots["rms"],
                 slots["momentum"],
-                context["lr"],
-                context["rho"],
-                context["momentum"],
-                context["epsilon"],
+                scalars,
                 mg=slots.get("mg"),
             )
             updated = {"rms": rms, "momentum": momentum}
             if self.centered:
                 updated["mg"] = mg
             return param, updated
-        rho, one_minus_rho = context["rho"], context["one_minus_rho"]
+        rho, one_minus_rho = scalars.rho, scalars.one_minus_rho
         rms = scatter_add(slots["rms"] * rho, indices, (values * values) * one_minus_rho)
         updated = {"rms": rms}
         denominator = rms[indices]
         if self.centered:
             mg = updated["mg"] = scatter_add(slots["mg"] * rho, indices, values * one_minus_rho)
             denominator = denominator - mg[indices] * mg[indices]
-        step = (-context["lr"] * values) / (np.sqrt(denominator) + context["epsilon"])
+        step = (-scalars.lr * values) / (np.sqrt(denominator) + scalars.epsilon)
         return scatter_add(param, indices, step), updated
 
     def get_config(self) -> dict:
