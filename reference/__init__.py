@@ -7,12 +7,12 @@ formula) or ``dtype="float32"`` (TensorFlow's arithmetic, op by op). This packag
 only and never imports TensorFlow.
 
 ``float32_kernels`` and ``current_float32_kernels`` are the kernels hook of the conformance
-contract (docs/contract.md): the suite plugs TensorFlow's own float32 kernels in, to check the
-vector path to the bit.
+contract (docs/contract.md): the suite plugs TensorFlow's own float32 kernels (an object of the
+protocol ``Float32Kernels``) in, to check the vector path to the bit.
 """
 
-from reference._arith import current_float32_kernels, float32_kernels
+from reference._arith import Float32Kernels, current_float32_kernels, float32_kernels
 
 __version__ = "0.3.0"
 
-__all__ = ["current_float32_kernels", "float32_kernels"]
+__all__ = ["Float32Kernels", "current_float32_kernels", "float32_kernels"]

@@ -19,6 +19,7 @@ from typing import Protocol
 
 from conformance.cases import Case, OptimizerCase
 from conformance.outcome import Outcome, Trajectory
+from reference import Float32Kernels
 
 
 @dataclass(frozen=True)
@@ -34,19 +35,6 @@ class EntryPoint:
     flavor: str | None
 
 
-class Float32Kernels(Protocol):
-    """TensorFlow's float32 transcendental kernels, element-wise over float32 arrays: what a
-    target's vector path is given (see docs/contract.md, "The kernels hook")."""
-
-    name: str
-
-    def cos(self, x): ...
-    def exp(self, x): ...
-    def log(self, x): ...
-    def pow(self, x, y): ...
-    def rsqrt(self, x): ...
-
-
 class Oracle(Protocol):
     """What the check machinery asks of an oracle."""
 
@@ -54,8 +42,9 @@ class Oracle(Protocol):
     name: str
     #: ``tf`` or ``vectors`` (the ``--against`` value that chose it).
     against: str
-    #: TensorFlow's float32 SIMD kernels, to plug into a target's vector path; None where the
-    #: oracle holds none (the vectors), which makes those checks not applicable.
+    #: TensorFlow's float32 SIMD kernels (the protocol ``reference.Float32Kernels``), to plug
+    #: into a target's vector path; None where the oracle holds none (the vectors), which makes
+    #: those checks not applicable.
     kernels: Float32Kernels | None
 
     def versions(self) -> dict[str, str]:
