@@ -8,11 +8,24 @@ only and never imports TensorFlow.
 
 ``float32_kernels`` and ``current_float32_kernels`` are the kernels hook of the conformance
 contract (docs/contract.md): the suite plugs TensorFlow's own float32 kernels (an object of the
-protocol ``Float32Kernels``) in, to check the vector path to the bit.
+protocol ``Float32Kernels``) in, to check the vector path to the bit. ``TensorSteps`` (made by
+``tensor_steps``) marks a step that stands for a TensorFlow tensor, as an optimizer passes it.
 """
 
-from reference._arith import Float32Kernels, current_float32_kernels, float32_kernels
+from reference._arith import (
+    Float32Kernels,
+    TensorSteps,
+    current_float32_kernels,
+    float32_kernels,
+    tensor_steps,
+)
 
 __version__ = "0.3.0"
 
-__all__ = ["Float32Kernels", "current_float32_kernels", "float32_kernels"]
+__all__ = [
+    "Float32Kernels",
+    "TensorSteps",
+    "current_float32_kernels",
+    "float32_kernels",
+    "tensor_steps",
+]

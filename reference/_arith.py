@@ -45,8 +45,37 @@ def check_dtype(dtype: str) -> np.dtype:
 
 def cast(x, dtype: str) -> np.ndarray:
     """``tf.cast(x, D)`` / ``tf.convert_to_tensor(x)``: round a number or array into the compute
-    dtype (round to nearest even, as both IEEE casts do)."""
-    return np.asarray(x, dtype=check_dtype(dtype))
+    dtype (round to nearest even, as both IEEE casts do). A float32 result is a
+    :class:`TensorLike`, whose arithmetic is TensorFlow's (subnormal operands and results are
+    zero); a subnormal value itself is kept, as TensorFlow's conversion keeps it."""
+    array = np.asarray(x, dtype=check_dtype(dtype))
+    return array.view(TensorLike) if array.dtype == np.float32 else array
+
+
+class TensorSteps(np.ndarray):
+    """Steps that stand for a TensorFlow tensor: the int64 step a Keras optimizer (Keras >= 2.11
+    and Keras 3) and TF1's ``global_step`` pass, or the float32 step of a legacy Keras
+    optimizer. Any other step (a Python number, a numpy scalar or array) is one a user passes
+    by hand.
+
+    Only tensorflow-addons' ``scale_mode="iterations"`` tells the two apart: it hands
+    ``scale_fn`` the step as it was passed, so a Python or numpy integer gives values while an
+    int64 tensor raises. The reference's optimizers pass their counter as a ``TensorSteps``,
+    and so does the conformance suite wherever TensorFlow is fed a step tensor. A target that
+    is not the reference recognises it by its attribute ``is_tensor`` (True), see
+    docs/contract.md."""
+
+    is_tensor = True
+
+
+def tensor_steps(steps, dtype: str = "int64") -> TensorSteps:
+    """``steps`` as a step tensor of ``dtype`` (see :class:`TensorSteps`)."""
+    return np.asarray(steps, dtype=dtype).view(TensorSteps)
+
+
+def is_tensor(step) -> bool:
+    """Whether ``step`` stands for a TensorFlow tensor (see :class:`TensorSteps`)."""
+    return bool(getattr(step, "is_tensor", False))
 
 
 def as_result(value: np.ndarray, step) -> float | np.ndarray:
@@ -57,15 +86,22 @@ def as_result(value: np.ndarray, step) -> float | np.ndarray:
 
 
 def flush_subnormals(x) -> np.ndarray:
-    """TensorFlow runs its CPU kernels with flush-to-zero: a float32 result below the smallest
-    normal number (1.18e-38) becomes 0 (measured: ``0.1 * 0.5**125`` is 0.0 in TF, 7.5e-39 in
-    numpy). The reference flushes transcendental results and each schedule's final value, which
-    covers every way a schedule can underflow."""
+    """A float32 subnormal number (below 1.18e-38 in magnitude) as a zero of its sign.
+
+    TensorFlow runs its CPU kernels with flush-to-zero and denormals-are-zero set (measured on
+    TF 2.15 and 2.21, eager and in graphs, scalar and vector paths, fused training kernels):
+    a float32 result below the smallest normal number is written as 0 (``0.1 * 0.5**125`` is
+    0.0 in TF, 7.5e-39 in numpy), and a subnormal operand is read as 0 (``1e-40 * 3`` is 0,
+    ``0.5 ** 1e-40`` is 1, ``rsqrt(1e-40)`` is inf). Zeros keep their sign (``-0.0`` stays
+    ``-0.0``). Other dtypes are returned unchanged."""
     x = np.asarray(x)
     if x.dtype != np.float32:
         return x
-    tiny = np.finfo(np.float32).tiny
-    return np.where(np.abs(x) < tiny, np.float32(0) * np.sign(x), x).astype(np.float32)
+    magnitude = np.abs(x)
+    subnormal = (magnitude < np.float32(np.finfo(np.float32).tiny)) & (magnitude != 0)
+    if not subnormal.any():
+        return x
+    return np.where(subnormal, np.copysign(np.float32(0), x), x).astype(np.float32)
 
 
 def ieee() -> contextlib.AbstractContextManager:
@@ -183,59 +219,92 @@ def operand_dtype(*operands) -> np.dtype:
 def cos(x) -> np.ndarray:
     if operand_dtype(x) == np.float64:
         return np.cos(x)
-    return flush_subnormals(_kernels.cos(x))
+    return flush_subnormals(_kernels.cos(flush_subnormals(x)))
 
 
 def exp(x) -> np.ndarray:
     if operand_dtype(x) == np.float64:
         return np.exp(x)
-    return flush_subnormals(_kernels.exp(x))
+    return flush_subnormals(_kernels.exp(flush_subnormals(x)))
 
 
 def log(x) -> np.ndarray:
     if operand_dtype(x) == np.float64:
         return np.log(x)
-    return flush_subnormals(_kernels.log(x))
+    return flush_subnormals(_kernels.log(flush_subnormals(x)))
 
 
 def pow(x, y) -> np.ndarray:  # noqa: A001 - mirrors tf.pow
     if operand_dtype(x, y) == np.float64:
         return np.power(x, y)
-    return flush_subnormals(_kernels.pow(x, y))
+    return flush_subnormals(_kernels.pow(flush_subnormals(x), flush_subnormals(y)))
 
 
 def rsqrt(x) -> np.ndarray:
     """``tf.math.rsqrt``: :math:`1/\\sqrt{x}` (Keras 2's RMSprop uses it)."""
     if operand_dtype(x) == np.float64:
         return 1 / np.sqrt(x)
-    return flush_subnormals(_kernels.rsqrt(x))
+    return flush_subnormals(_kernels.rsqrt(flush_subnormals(x)))
 
 
 class TensorLike(np.ndarray):
-    """A float32 array that computes like a TensorFlow tensor when user code does arithmetic on it.
+    """A float32 array that computes as a TensorFlow tensor does on the CPU.
 
-    tensorflow-addons hands ``scale_fn`` a float32 tensor, so ``0.9 ** c`` in the user's lambda
-    runs TensorFlow's float32 ``pow``. On a plain numpy array the same source runs numpy's
-    ``power``, which numpy may compute with its own SIMD approximation (numpy 1.26 on an AVX-512
-    machine is 2 ULPs away from ``powf``). On this array ``**``, ``np.power``, ``np.exp``,
-    ``np.log`` and ``np.cos`` run the current float32 kernels instead, a Python number meeting it
-    is rounded to float32 first, as TensorFlow converts it; everything else is numpy's (correctly
-    rounded) arithmetic.
+    Every float32 value of the reference's float32 mode is one (:func:`cast` makes them), so
+    that the formulas read as plain numpy and still compute TensorFlow's way:
+
+    * denormals-are-zero and flush-to-zero (see :func:`flush_subnormals`): every operand of a
+      numpy operation is flushed before it, every float32 result after it. The exceptions are
+      the operations TensorFlow does on the sign bit alone (``-x``, ``abs``, ``copysign``),
+      which keep a subnormal, and selections (``np.where``), which compute nothing;
+    * a Python number meeting it is rounded to float32 first, as TensorFlow converts it;
+    * ``**``, ``np.power``, ``np.exp``, ``np.log`` and ``np.cos`` run the current float32
+      kernels (:func:`float32_kernels`). tensorflow-addons hands ``scale_fn`` a float32 tensor,
+      so ``0.9 ** c`` in the user's lambda runs TensorFlow's float32 ``pow``; on a plain numpy
+      array it would run numpy's ``power``, which numpy may compute with its own SIMD
+      approximation (numpy 1.26 on an AVX-512 machine is 2 ULPs away from ``powf``).
     """
 
     _KERNELS = {np.power: "pow", np.exp: "exp", np.log: "log", np.cos: "cos"}
+    #: What TensorFlow does on the sign bit only: subnormal operands pass unchanged.
+    _SIGN_BIT = frozenset({np.negative, np.positive, np.absolute, np.copysign})
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        plain = [np.asarray(x) if isinstance(x, TensorLike) else x for x in inputs]
+        plain = [_operand(x) for x in inputs]
+        if ufunc not in self._SIGN_BIT:
+            plain = [flush_subnormals(x) if isinstance(x, np.ndarray) else x for x in plain]
         name = self._KERNELS.get(ufunc)
         if method == "__call__" and name is not None and not kwargs:
             operands = [np.asarray(x, dtype=np.float32) for x in plain]
-            result = flush_subnormals(getattr(_kernels, name)(*operands))
+            result = getattr(_kernels, name)(*operands)
         else:
             result = getattr(ufunc, method)(*plain, **kwargs)
-        if isinstance(result, np.ndarray) and result.dtype == np.float32:
-            return result.view(TensorLike)
-        return result
+        return _as_tensor_like(result, flush=ufunc not in self._SIGN_BIT)
+
+    def __array_function__(self, func, types, args, kwargs):
+        # np.where, np.stack, ...: numpy's own implementation, the float32 result a TensorLike
+        # again (a selection or a copy computes nothing: nothing is flushed).
+        return _as_tensor_like(super().__array_function__(func, types, args, kwargs), flush=False)
+
+
+def _operand(x):
+    """An operand as plain numpy: a TensorLike's array, a Python number as the float32 that
+    TensorFlow converts it to, anything else unchanged."""
+    if isinstance(x, TensorLike):
+        return x.view(np.ndarray)
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        return np.asarray(x, dtype=np.float32)
+    return x
+
+
+def _as_tensor_like(result, flush: bool):
+    if isinstance(result, tuple):
+        return tuple(_as_tensor_like(r, flush) for r in result)
+    if isinstance(result, (np.ndarray, np.floating)) and result.dtype == np.float32:
+        if flush:
+            result = flush_subnormals(result)
+        return np.asarray(result).view(TensorLike)
+    return result
 
 
 def tensor_like(x, dtype: str) -> np.ndarray:

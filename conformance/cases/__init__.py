@@ -12,6 +12,7 @@ and the docs; which APIs exist is :mod:`conformance.registry`'s to say.
 from __future__ import annotations
 
 from conformance.cases.addons import CYCLICAL_LEARNING_RATE
+from conformance.cases.bad_inputs import BAD_INPUT_OPTIMIZER_CASES, SCHEDULE_BAD_INPUTS
 from conformance.cases.compat_v1 import COMPAT_V1_SCHEDULES
 from conformance.cases.keras import KERAS_SCHEDULES
 from conformance.cases.long_horizon import LONG_HORIZON
@@ -21,19 +22,22 @@ from conformance.cases.model import (
     SCALAR_SAMPLE,
     Applicability,
     Case,
+    ExplicitGradients,
     Expr,
     Gradients,
     LearningRateSpec,
+    Literal,
     OptimizerCase,
     Span,
     SparseGradients,
+    StepInput,
     around,
     optimizer_case,
     schedule_case,
     span,
     steps_of,
 )
-from conformance.cases.optimizers import OPTIMIZER_CASES
+from conformance.cases.optimizers import OPTIMIZER_CASES as _TRAJECTORIES
 
 __all__ = [
     "CASES",
@@ -43,12 +47,15 @@ __all__ = [
     "SCALAR_SAMPLE",
     "Applicability",
     "Case",
+    "ExplicitGradients",
     "Expr",
     "Gradients",
     "LearningRateSpec",
+    "Literal",
     "OptimizerCase",
     "Span",
     "SparseGradients",
+    "StepInput",
     "around",
     "cases",
     "optimizer_case",
@@ -58,12 +65,16 @@ __all__ = [
     "steps_of",
 ]
 
+#: Every optimizer case, in catalogue order.
+OPTIMIZER_CASES: list[OptimizerCase] = [*_TRAJECTORIES, *BAD_INPUT_OPTIMIZER_CASES]
+
 #: Every schedule case, in catalogue order.
 CASES: list[Case] = [
     *KERAS_SCHEDULES,
     *CYCLICAL_LEARNING_RATE,
     *COMPAT_V1_SCHEDULES,
     *LONG_HORIZON,
+    *SCHEDULE_BAD_INPUTS,
 ]
 
 

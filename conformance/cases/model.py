@@ -71,6 +71,30 @@ def steps_of(*parts: Iterable | int, spans: bool = True) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class StepInput:
+    """A step as a user passes it by hand instead of as an optimizer does: ``value`` as it is
+    (a Python int, float, str, bool, None or list), or with ``dtype`` a numpy scalar (``shape``
+    ``()``) or array of that dtype. TensorFlow gets the same object, so that what it does with
+    a string, a Python int beyond int64 or a numpy array is what the target must do."""
+
+    value: Any = field(hash=False)
+    dtype: str | None = None
+
+    def build(self):
+        """The object the step argument receives."""
+        if self.dtype is None:
+            return self.value
+        return np.asarray(self.value, dtype=self.dtype)[()]
+
+    def __str__(self) -> str:
+        if self.dtype is None:
+            return repr(self.value)
+        if np.ndim(self.value) == 0:
+            return f"np.{self.dtype}({self.value!r})"
+        return f"np.array({self.value!r}, np.{self.dtype})"
+
+
+@dataclass(frozen=True)
 class Expr:
     """A Python callable written as source (a tfa ``scale_fn``), so that a case stays data: it
     can be printed in a reproducer and stored in a vector file. Evaluated with ``eval``."""
@@ -129,6 +153,10 @@ class Case(Applicability):
     step_dtype: str = "int64"
     #: The steps outside dense spans (boundaries, restarts, far steps): always checked.
     key_steps: np.ndarray = field(hash=False, compare=False, repr=False, default=None)
+    #: The step exactly as a caller passes it (a Python value, a numpy scalar or array), where
+    #: it is not the tensor of ``step_dtype`` an optimizer passes; ``steps`` then says which
+    #: steps its values are (one value per step). Only the scalar path checks such a case.
+    step_input: StepInput | None = field(default=None, hash=False)
 
     def built_params(self) -> dict[str, Any]:
         """The keyword arguments with every :class:`Expr` turned into its callable."""
@@ -262,6 +290,54 @@ class SparseGradients:
 
 
 @dataclass(frozen=True)
+class Literal:
+    """An array written out in a case: nested tuples of numbers (nan and inf allowed) and the
+    numpy dtype's name. Hashable, so that a case holding it stays a dictionary key."""
+
+    values: Any
+    dtype: str = "float32"
+
+    def build(self) -> np.ndarray:
+        return np.asarray(self.values, dtype=self.dtype)
+
+    def __str__(self) -> str:
+        return f"np.array({np.asarray(self.values).tolist()!r}, np.{self.dtype})"
+
+
+@dataclass(frozen=True)
+class ExplicitGradients:
+    """A few updates written out (the bad-input catalogue): the variables' initial values and,
+    for every update, one gradient per variable, each a :class:`Literal` or ``None`` (no
+    gradient for that variable). An update may hold fewer or more gradients than there are
+    variables: TensorFlow is then given ``zip(gradients, variables)``, the target both lists."""
+
+    initial: tuple[Literal, ...]
+    updates: tuple[tuple[Literal | None, ...], ...]
+
+    @property
+    def steps(self) -> int:
+        return len(self.updates)
+
+    @property
+    def shapes(self) -> tuple[int, ...]:
+        """The number of values of each variable (the trajectory holds them flattened)."""
+        return tuple(int(np.size(literal.values)) for literal in self.initial)
+
+    def initial_params(self) -> list[np.ndarray]:
+        """The variables' initial values, in their own dtypes."""
+        return [literal.build() for literal in self.initial]
+
+    def gradients_at(self, update: int) -> list[np.ndarray | None]:
+        return [None if g is None else g.build() for g in self.updates[update]]
+
+    def __str__(self) -> str:
+        return (
+            f"ExplicitGradients(initial={[str(p) for p in self.initial]}, "
+            f"updates={[[str(g) for g in u] for u in self.updates]})"
+        )
+
+
+@dataclass(frozen=True)
 class LearningRateSpec:
     """A learning rate that is not a plain float: a reference schedule (``api`` as in the
     schedule catalogue, e.g. ``schedules.ExponentialDecay``), or a TF1 decay function driven by
@@ -283,8 +359,8 @@ class OptimizerCase(Applicability):
     id: str
     api: str
     params: Mapping[str, Any] = field(hash=False)
-    learning_rate: float | LearningRateSpec = 0.001
-    gradients: Gradients | SparseGradients = Gradients()
+    learning_rate: Any = 0.001
+    gradients: Gradients | SparseGradients | ExplicitGradients = Gradients()
     tags: frozenset[str] = frozenset()
     #: Reference flavours the case applies to (``None``: every entry point of the API).
     flavors: frozenset[str] | None = None
@@ -314,8 +390,8 @@ def optimizer_case(
     api: str,
     label: str,
     params: dict,
-    learning_rate: float | LearningRateSpec = 0.001,
-    gradients: Gradients | SparseGradients | None = None,
+    learning_rate: Any = 0.001,
+    gradients: Gradients | SparseGradients | ExplicitGradients | None = None,
     tags=(),
     **kwargs,
 ) -> OptimizerCase:

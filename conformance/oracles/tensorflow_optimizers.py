@@ -26,16 +26,25 @@ from __future__ import annotations
 
 import numpy as np
 
-from conformance.cases import LearningRateSpec, OptimizerCase, SparseGradients
+from conformance.cases import ExplicitGradients, LearningRateSpec, OptimizerCase, SparseGradients
+from conformance.oracles import tensorflow_explicit as explicit
 from conformance.outcome import Trajectory
 
 
 def run(oracle, case: OptimizerCase, entry) -> Trajectory:
     """TensorFlow's trajectory of ``case`` on ``entry`` (``oracle``: the
     :class:`~conformance.oracles.tensorflow.TensorFlow` it runs in)."""
+    call = _describe(case, entry)
+    if isinstance(case.gradients, ExplicitGradients):  # the bad-input catalogue
+        try:
+            params, counter = explicit.run(
+                oracle, case, entry, make_keras_optimizer, make_v1_optimizer
+            )
+        except Exception as error:  # noqa: BLE001 - TF's exception is the result
+            return Trajectory(None, error=type(error).__name__, message=str(error), call=call)
+        return Trajectory(params, counter, call=call)
     gradients = _gradient_arrays(case)
     initial = [p.astype(np.float32) for p in case.gradients.initial_params()]
-    call = _describe(case, entry)
     try:
         if entry.flavor == "compat_v1":
             params, counter = _run_v1(oracle, case, initial, gradients)

@@ -29,8 +29,15 @@ from types import ModuleType
 
 import numpy as np
 
+import reference
 from conformance import registry
-from conformance.cases import Case, LearningRateSpec, OptimizerCase, SparseGradients
+from conformance.cases import (
+    Case,
+    ExplicitGradients,
+    LearningRateSpec,
+    OptimizerCase,
+    SparseGradients,
+)
 from conformance.outcome import Outcome, Trajectory, error_name, per_step
 from conformance.source import format_kwargs, steps_repr
 
@@ -159,9 +166,9 @@ class Target:
         """The target's schedule call as Python source, for reproducers."""
         module, name = case.api.split(".", 1)
         shown = format_kwargs(case.params)
-        steps = steps_repr(case.steps)
-        if case.step_dtype != "int64":
-            steps = f"np.asarray({steps}, np.{case.step_dtype})"
+        steps = f"reference.tensor_steps({steps_repr(case.steps)}, {case.step_dtype!r})"
+        if case.step_input is not None:
+            steps = str(case.step_input)
         if module == "compat_v1":
             step_argument = registry.get(case.api).step_argument
             return (
@@ -202,23 +209,28 @@ class Target:
         """Every parameter after every update, as one ``(updates, width)`` float64 array, run
         as TensorFlow ran it (``kernels``: TensorFlow's, plugged in, or None)."""
         gradients = case.gradients
+        rows = []
         try:
             optimizer = self.optimizer(case, flavor, dtype)
+            params = gradients.initial_params()
+            state = optimizer.init(params)
+            with self.plugged(kernels):
+                for step_gradients in self._gradient_steps(gradients):
+                    params, state = optimizer.step(step_gradients, params, state)
+                    rows.append(
+                        np.concatenate([np.asarray(p, np.float64).ravel() for p in params])
+                    )
         except Exception as error:  # noqa: BLE001 - compared with TensorFlow's
             return Trajectory(None, error=type(error).__name__, message=str(error))
-        params = gradients.initial_params()
-        state = optimizer.init(params)
-        rows = []
-        with self.plugged(kernels):
-            for step_gradients in self._gradient_steps(gradients):
-                params, state = optimizer.step(step_gradients, params, state)
-                rows.append(np.concatenate([np.asarray(p, np.float64).ravel() for p in params]))
         return Trajectory(np.stack(rows), state[optimizer.counter])
 
     def _gradient_steps(self, gradients) -> Iterator[list]:
         """Each update's gradients, one per variable: arrays, or the target's
         ``optimizers.IndexedSlices``."""
-        if isinstance(gradients, SparseGradients):
+        if isinstance(gradients, ExplicitGradients):
+            for t in range(gradients.steps):
+                yield gradients.gradients_at(t)
+        elif isinstance(gradients, SparseGradients):
             sparse = self.submodule("optimizers").IndexedSlices
             indices, values = gradients.sequence()
             for t in range(gradients.steps):
@@ -292,9 +304,13 @@ def call_with_deadline(function: Callable, timeout: float | None):
     return box["value"]
 
 
-def fed_steps(case: Case) -> np.ndarray:
-    """The case's steps in the dtype TensorFlow is fed them (``case.step_dtype``)."""
-    return case.steps.astype(case.step_dtype)
+def fed_steps(case: Case):
+    """The steps as TensorFlow is fed them: a step tensor of ``case.step_dtype``
+    (:class:`reference.TensorSteps`, what an optimizer passes), or the case's
+    ``step_input`` exactly as a user passes it."""
+    if case.step_input is not None:
+        return case.step_input.build()
+    return reference.tensor_steps(case.steps, case.step_dtype)
 
 
 def evaluate(factory: Callable, steps: np.ndarray, timeout: float | None = None) -> Outcome:
@@ -303,7 +319,7 @@ def evaluate(factory: Callable, steps: np.ndarray, timeout: float | None = None)
     one per step, are :class:`BadReturn`."""
     outcome = call_with_deadline(lambda: _evaluate(factory, steps), timeout)
     if outcome.values is not None:
-        outcome.values = _checked_values(outcome.values, len(steps))
+        outcome.values = _checked_values(outcome.values, int(np.size(steps)))
     return outcome
 
 
@@ -331,6 +347,8 @@ def _evaluate(factory: Callable, steps: np.ndarray) -> Outcome:
         return Outcome(values=np.asarray(schedule(steps)))
     except Exception as error:  # noqa: BLE001
         whole_call = error
+    if np.ndim(steps) != 1:  # a single step (as a user passes it): its exception is the result
+        return Outcome(error=error_name(whole_call), phase="call", message=str(whole_call))
     outcome = per_step(schedule, steps)
     if outcome.raised:  # every step raised: the call's own exception says it best
         return Outcome(error=error_name(whole_call), phase="call", message=str(whole_call))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from reference import _arith
+from reference.schedules import _out_of_domain as out_of_domain
 
 #: Which TensorFlow code a schedule mirrors, where the copies behave differently.
 #: ``keras3``: Keras 3 (``tf.keras`` in TF >= 2.16, ``keras.optimizers.schedules``).
@@ -48,7 +49,12 @@ class LearningRateSchedule:
 
     dtype: str
 
+    #: Configuration entries that TensorFlow uses as Python values, never as tensors.
+    _PYTHON_ARGUMENTS = frozenset({"name", "staircase", "cycle", "scale_fn", "scale_mode"})
+
     def __call__(self, step: _arith.Step) -> float | np.ndarray:
+        tensors = {k: v for k, v in self.get_config().items() if k not in self._PYTHON_ARGUMENTS}
+        out_of_domain.check_conversions(tensors, step)
         steps = np.asarray(step)
         with _arith.ieee():
             value = self._out_of_domain(steps)

@@ -140,6 +140,12 @@ class CyclicalLearningRate(LearningRateSchedule):
         self.name = name
         self.dtype = compute_dtype(dtype)
 
+    def __call__(self, step: _arith.Step) -> float | np.ndarray:
+        # scale_mode="iterations": tfa hands scale_fn the step exactly as the caller passed it
+        # (a Python int, a numpy array, a step tensor), so _value needs it as it came.
+        self._step_as_passed = step
+        return super().__call__(step)
+
     def _value(self, step: np.ndarray) -> np.ndarray:
         low, high, S, s, zero, one, two = self._cast(
             self.initial_learning_rate, self.maximal_learning_rate, self.step_size, step, 0, 1, 2
@@ -148,11 +154,19 @@ class CyclicalLearningRate(LearningRateSchedule):
         x = np.abs(s / S - two * c + one)
         if self.scale_mode == "cycle":
             scale = self._scale(c)
+        elif not _arith.is_tensor(self._step_as_passed):
+            scale = self._scale_of_step_as_passed(self._step_as_passed)
         elif step.dtype.kind in "iub":
             scale = self._scale_of_integer_step(step)
         else:
             scale = self._scale(s)
         return low + (high - low) * np.maximum(zero, one - x) * scale
+
+    def _scale_of_step_as_passed(self, step) -> np.ndarray:
+        """:math:`f(s)` for a step passed by hand (a Python or numpy number or array): tfa's
+        ``scale_fn`` computes on it in Python or numpy (in float64 for an integer step), and
+        TensorFlow rounds the result to the compute dtype before it multiplies."""
+        return _arith.cast(self.scale_fn(step), self.dtype)
 
     def _out_of_domain(self, step: np.ndarray) -> np.ndarray | None:
         for argument in ("initial_learning_rate", "maximal_learning_rate", "step_size"):
