@@ -85,7 +85,8 @@ def _compare_errors(verdict: Verdict, target: Outcome, oracle: Outcome) -> Verdi
 def _describe(outcome: Outcome) -> str:
     if outcome.raised:
         return (
-            f"raises {outcome.error} at {outcome.phase} ({outcome.message.splitlines()[0][:160]})"
+            f"raises {outcome.error} at {outcome.phase} "
+            f"({(outcome.message.splitlines() or [''])[0][:160]})"
         )
     return "returns values"
 

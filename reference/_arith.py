@@ -213,35 +213,41 @@ def operand_dtype(*operands) -> np.dtype:
 
 # The transcendental functions compute in the dtype of their operands, as TensorFlow's ops do:
 # float64 operands get numpy's functions (the exact formula's mode), float32 operands get the
-# current float32 kernels and TensorFlow's flush-to-zero (TensorFlow's arithmetic).
+# current float32 kernels and TensorFlow's flush-to-zero (TensorFlow's arithmetic). A subnormal
+# *operand* is handed to the kernels as it is: TensorFlow's own cos/exp/log/pow do not read it
+# as zero (measured, TF 2.21: pow(0, 1e-40) is 0, not pow(0, 0) = 1), and on the scalar path
+# they read its bits in a way the C library does not (pow(1e-40, 0.1) is 3.05e-5, 1e-4 in the
+# C library; log(1e-40) is -103.97 in TF 2.21, -inf in TF 2.15, -92.1 in the C library): a
+# documented difference (docs/bad_inputs.md).
 
 
 def cos(x) -> np.ndarray:
     if operand_dtype(x) == np.float64:
         return np.cos(x)
-    return flush_subnormals(_kernels.cos(flush_subnormals(x)))
+    return flush_subnormals(_kernels.cos(x))
 
 
 def exp(x) -> np.ndarray:
     if operand_dtype(x) == np.float64:
         return np.exp(x)
-    return flush_subnormals(_kernels.exp(flush_subnormals(x)))
+    return flush_subnormals(_kernels.exp(x))
 
 
 def log(x) -> np.ndarray:
     if operand_dtype(x) == np.float64:
         return np.log(x)
-    return flush_subnormals(_kernels.log(flush_subnormals(x)))
+    return flush_subnormals(_kernels.log(x))
 
 
 def pow(x, y) -> np.ndarray:  # noqa: A001 - mirrors tf.pow
     if operand_dtype(x, y) == np.float64:
         return np.power(x, y)
-    return flush_subnormals(_kernels.pow(flush_subnormals(x), flush_subnormals(y)))
+    return flush_subnormals(_kernels.pow(x, y))
 
 
 def rsqrt(x) -> np.ndarray:
-    """``tf.math.rsqrt``: :math:`1/\\sqrt{x}` (Keras 2's RMSprop uses it)."""
+    """``tf.math.rsqrt``: :math:`1/\\sqrt{x}` (Keras 2's RMSprop uses it). A subnormal operand
+    reads as zero (measured: ``rsqrt(1e-40)`` is inf in TensorFlow, scalar and vector)."""
     if operand_dtype(x) == np.float64:
         return 1 / np.sqrt(x)
     return flush_subnormals(_kernels.rsqrt(flush_subnormals(x)))

@@ -113,6 +113,18 @@ class Applicability:
     flavors: frozenset[str] | None
     entries: frozenset[str] | None
 
+    #: Where the reference deliberately answers otherwise than TensorFlow (the bad-input
+    #: catalogue, docs/bad_inputs.md): condition -> why. A condition is an entry-point key,
+    #: a flavour, a dtype or a path (``scalar``, ``vector``, ``trajectory``), or ``all``.
+    differences: Mapping[str, str] | None
+
+    def difference(self, entry, dtype: str, path: str) -> str | None:
+        """Why the reference deliberately differs from TensorFlow on this check, or None."""
+        for condition, reason in (self.differences or {}).items():
+            if condition in ("all", entry.key, entry.flavor or "tfa", dtype, path):
+                return reason
+        return None
+
     @property
     def family(self) -> str:
         """The API's name without its module: ``ExponentialDecay``, ``Adam``."""
@@ -157,6 +169,7 @@ class Case(Applicability):
     #: it is not the tensor of ``step_dtype`` an optimizer passes; ``steps`` then says which
     #: steps its values are (one value per step). Only the scalar path checks such a case.
     step_input: StepInput | None = field(default=None, hash=False)
+    differences: Mapping[str, str] | None = field(default=None, hash=False, compare=False)
 
     def built_params(self) -> dict[str, Any]:
         """The keyword arguments with every :class:`Expr` turned into its callable."""
@@ -370,6 +383,7 @@ class OptimizerCase(Applicability):
     #: cancellation (see ``why``), which the float32 mode checks to the bit instead.
     float64: bool = True
     why: str = ""
+    differences: Mapping[str, str] | None = field(default=None, hash=False, compare=False)
 
 
 def schedule_case(api: str, label: str, params: dict, steps, tags=(), **kwargs) -> Case:

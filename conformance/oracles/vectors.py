@@ -250,7 +250,7 @@ class Vectors:
             vf.same_params(stored.params, case.params)
             and vf.encode_learning_rate(stored.learning_rate)
             == vf.encode_learning_rate(case.learning_rate)
-            and stored.gradients == case.gradients
+            and vf.encode_gradients(stored.gradients) == vf.encode_gradients(case.gradients)
         )
         if not same:
             raise vf.VectorError(

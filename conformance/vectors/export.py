@@ -118,6 +118,10 @@ def case_record(case: Case, oracle: TensorFlow, entries: Sequence) -> dict:
     }
     if case.why:
         record["why"] = case.why
+    if case.step_input is not None:
+        record["step_input"] = vf.encode_step_input(case.step_input)
+    if case.differences:
+        record["differences"] = dict(case.differences)
     record["steps"] = vf.encode_values(stored.steps)
     record["results"] = {
         entry.key: {
@@ -188,6 +192,8 @@ def optimizer_case_record(case: OptimizerCase, oracle: TensorFlow, entries: Sequ
     }
     if case.why:
         record["why"] = case.why
+    if case.differences:
+        record["differences"] = dict(case.differences)
     record["updates"] = vf.encode_values(updates)
     record["results"] = {}
     for entry in entries:

@@ -25,11 +25,14 @@ import numpy as np
 
 from conformance.cases import (
     Case,
+    ExplicitGradients,
     Expr,
     Gradients,
     LearningRateSpec,
+    Literal,
     OptimizerCase,
     SparseGradients,
+    StepInput,
 )
 from conformance.outcome import Outcome
 
@@ -257,20 +260,64 @@ def encode_learning_rate(learning_rate: float | LearningRateSpec) -> Any:
     """A float, or ``{"schedule": api, "params": {...}}`` for a schedule or TF1 decay function."""
     if isinstance(learning_rate, LearningRateSpec):
         return {"schedule": learning_rate.api, "params": encode_params(learning_rate.params)}
-    return learning_rate
+    return encode_param(learning_rate)  # a bad one (the bad-input catalogue) may be anything
 
 
 def decode_learning_rate(value: Any) -> float | LearningRateSpec:
-    if isinstance(value, dict):
+    if isinstance(value, dict) and "schedule" in value:
         return LearningRateSpec(value["schedule"], decode_params(value["params"]))
-    return value
+    return decode_param(value)
 
 
-def encode_gradients(gradients: Gradients | SparseGradients) -> dict:
+# -- the bad-input catalogue: steps passed by hand, explicit gradients -------------------------
+
+
+def encode_step_input(step_input: StepInput) -> dict:
+    """``{"value": ..., "dtype": null}`` (a Python value) or with a numpy dtype's name."""
+    return {"value": encode_param(step_input.value), "dtype": step_input.dtype}
+
+
+def decode_step_input(record: Mapping) -> StepInput:
+    return StepInput(_tuples_to_lists(decode_param(record["value"])), record["dtype"])
+
+
+def _tuples_to_lists(value):
+    return [_tuples_to_lists(v) for v in value] if isinstance(value, (list, tuple)) else value
+
+
+def encode_literal(literal: Literal | None) -> dict | None:
+    """An array written out: ``{"dtype": ..., "shape": [...], "values": [...]}`` (values
+    flattened, encoded as schedule values), or ``None``."""
+    if literal is None:
+        return None
+    array = literal.build()
+    return {"dtype": literal.dtype, "shape": list(array.shape), "values": encode_values(array)}
+
+
+def decode_literal(record: Mapping | None) -> Literal | None:
+    if record is None:
+        return None
+    values = decode_values(record["values"], record["dtype"]).reshape(record["shape"])
+    return Literal(_nested_tuples(values.tolist()), record["dtype"])
+
+
+def _nested_tuples(value):
+    return tuple(_nested_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+def encode_gradients(gradients: Gradients | SparseGradients | ExplicitGradients) -> dict:
     """The generator's arguments (``kind`` ``dense`` or ``sparse``) and the sha256 of what it
-    generates (:func:`gradient_digest`): the numbers themselves are in ``vectors cases``."""
-    if isinstance(gradients, SparseGradients):
+    generates (:func:`gradient_digest`): the numbers themselves are in ``vectors cases``.
+    Explicit gradients (``kind`` ``explicit``) are written out."""
+    if isinstance(gradients, ExplicitGradients):
         record: dict[str, Any] = {
+            "kind": "explicit",
+            "steps": gradients.steps,
+            "initial": [encode_literal(p) for p in gradients.initial],
+            "updates": [[encode_literal(g) for g in update] for update in gradients.updates],
+        }
+    elif isinstance(gradients, SparseGradients):
+        record = {
             "kind": "sparse",
             "seed": gradients.seed,
             "steps": gradients.steps,
@@ -290,7 +337,12 @@ def encode_gradients(gradients: Gradients | SparseGradients) -> dict:
     return record
 
 
-def decode_gradients(record: Mapping) -> Gradients | SparseGradients:
+def decode_gradients(record: Mapping) -> Gradients | SparseGradients | ExplicitGradients:
+    if record["kind"] == "explicit":
+        return ExplicitGradients(
+            initial=tuple(decode_literal(p) for p in record["initial"]),
+            updates=tuple(tuple(decode_literal(g) for g in u) for u in record["updates"]),
+        )
     if record["kind"] == "sparse":
         return SparseGradients(
             seed=record["seed"],
@@ -324,6 +376,12 @@ def gradient_digest(gradients: Gradients | SparseGradients) -> str:
     """sha256 over the little-endian bytes of :func:`gradient_arrays`, in that order (float64,
     int64): proves that a reader generated the numbers TensorFlow was fed."""
     digest = hashlib.sha256()
+    if isinstance(gradients, ExplicitGradients):  # written out: the digest of their text
+        written = [encode_literal(p) for p in gradients.initial] + [
+            [encode_literal(g) for g in update] for update in gradients.updates
+        ]
+        digest.update(dumps(written).encode())
+        return digest.hexdigest()
     for array in gradient_arrays(gradients).values():
         digest.update(np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<")).tobytes())
     return digest.hexdigest()
@@ -350,6 +408,7 @@ def optimizer_case_from_record(api: str, record: Mapping) -> OptimizerCase:
         entries=frozenset(entries) if entries is not None else None,
         float64=record["float64"],
         why=record.get("why", ""),
+        differences=record.get("differences"),
     )
 
 
@@ -626,11 +685,11 @@ def check_optimizer_file(document: Any, path: Path | str) -> None:
             schema.fail(f"{where}.id", f"duplicate case id {case['id']!r}")
         ids.add(case["id"])
         gradients = case["gradients"]
-        schema.require(
-            gradients, f"{where}.gradients", {"kind": str, "seed": int, "steps": int, "sha256": str}
-        )
-        if gradients["kind"] not in ("dense", "sparse"):
-            schema.fail(f"{where}.gradients.kind", "must be 'dense' or 'sparse'")
+        schema.require(gradients, f"{where}.gradients", {"kind": str, "steps": int, "sha256": str})
+        if gradients["kind"] not in ("dense", "sparse", "explicit"):
+            schema.fail(f"{where}.gradients.kind", "must be 'dense', 'sparse' or 'explicit'")
+        if gradients["kind"] != "explicit":
+            schema.require(gradients, f"{where}.gradients", {"seed": int})
         try:
             width = sum(decode_gradients(gradients).shapes)
         except (KeyError, TypeError, ValueError) as error:
@@ -688,6 +747,8 @@ def case_from_record(api: str, record: Mapping) -> Case:
         why=record.get("why", ""),
         step_dtype=record["step_dtype"],
         key_steps=steps,
+        step_input=decode_step_input(record["step_input"]) if "step_input" in record else None,
+        differences=record.get("differences"),
     )
 
 

@@ -24,6 +24,7 @@ from typing import Any, NamedTuple, Union
 import numpy as np
 
 from reference import _arith
+from reference.optimizers import _inputs
 
 #: Which Keras an optimizer mirrors. ``keras3``: Keras 3 (``tf.keras`` in TF >= 2.16,
 #: ``keras.optimizers``). ``keras2``: the Keras 2 optimizers introduced in 2.11
@@ -131,19 +132,20 @@ class Optimizer:
         modified in place."""
         arrays, single = _as_list(params)
         gradients, _ = _as_list(grads, keep=IndexedSlices)
-        if len(gradients) != len(arrays):
-            raise ValueError(f"{len(gradients)} gradients for {len(arrays)} parameters")
+        # Inputs outside the contract get TensorFlow's answer (reference/optimizers/_inputs.py):
+        # the parameters to update are those with a gradient.
+        updated = _inputs.check(self, gradients, arrays)
         scalars = self._prepare(state)
         new_state: State = dict(state)
         slots = {name: list(state[name]) for name in self.slot_names()}
-        new_params = []
+        new_params = [self._cast(param) for param in arrays]
         with _arith.ieee():
-            for i, (gradient, param) in enumerate(zip(gradients, arrays)):
+            for i in updated:
                 own = {name: slots[name][i] for name in slots}
                 new_param, own = self._update(
-                    self._gradient(gradient), self._cast(param), own, scalars
+                    self._gradient(gradients[i]), new_params[i], own, scalars
                 )
-                new_params.append(_arith.flush_subnormals(new_param))
+                new_params[i] = _arith.flush_subnormals(new_param)
                 for name, value in own.items():
                     slots[name][i] = _arith.flush_subnormals(value)
         for name, values in slots.items():

@@ -318,3 +318,34 @@ def _flatten(value) -> list:
     if isinstance(value, np.ndarray) and value.dtype == object:
         return list(value.reshape(-1))
     return [value]
+
+
+def check_learning_rate_type(schedule) -> None:
+    """A bool learning rate makes the compute dtype bool, which has no division: TensorFlow
+    raises TypeError (measured: Keras 2 and 3, compat.v1)."""
+    value = getattr(schedule, "initial_learning_rate", None)
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(
+            "Invalid dtype tf.bool in __truediv__: initial_learning_rate is a bool (a float is "
+            "accepted)"
+        )
+
+
+def check_piecewise_values(values) -> None:
+    """PiecewiseConstantDecay converts its values without casting them: strings meet the int
+    0 it starts from or selects with (TypeError), bools have no multiplication or addition
+    kernel (InvalidArgumentError). Measured: Keras 2 and 3."""
+    flat = _flatten(values)
+    for value in flat:
+        if not isinstance(value, str):
+            check_conversion("values", value)
+    if any(isinstance(v, str) for v in flat):
+        raise TypeError(
+            "Cannot convert 0 to EagerTensor of dtype string: values holds strings (numbers are "
+            "accepted)"
+        )
+    if flat and all(isinstance(v, (bool, np.bool_)) for v in flat):
+        raise InvalidArgumentError(
+            "Value for attr 'T' of bool is not in the list of allowed values: values are bools "
+            "(numbers are accepted)"
+        )

@@ -53,8 +53,8 @@ class LearningRateSchedule:
     _PYTHON_ARGUMENTS = frozenset({"name", "staircase", "cycle", "scale_fn", "scale_mode"})
 
     def __call__(self, step: _arith.Step) -> float | np.ndarray:
-        tensors = {k: v for k, v in self.get_config().items() if k not in self._PYTHON_ARGUMENTS}
-        out_of_domain.check_conversions(tensors, step)
+        out_of_domain.check_conversions(self._tensor_arguments(), step)
+        out_of_domain.check_learning_rate_type(self)
         steps = np.asarray(step)
         with _arith.ieee():
             value = self._out_of_domain(steps)
@@ -62,6 +62,10 @@ class LearningRateSchedule:
                 value = self._value(steps)
             value = _arith.flush_subnormals(value)
         return _arith.as_result(value, step)
+
+    def _tensor_arguments(self) -> dict:
+        """The arguments TensorFlow converts to tensors when the schedule is called."""
+        return {k: v for k, v in self.get_config().items() if k not in self._PYTHON_ARGUMENTS}
 
     def _value(self, step: np.ndarray) -> np.ndarray:
         """The formula of the docstring, at ``step``, in ``self.dtype``."""
