@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import replace
 
 from conformance.cases.model import (
     Case,
@@ -355,7 +356,87 @@ COMPAT_V1_BAD_INPUTS: list[Case] = [
 ]
 
 
-SCHEDULE_BAD_INPUTS: list[Case] = [*KERAS_BAD_INPUTS, *ADDONS_BAD_INPUTS, *COMPAT_V1_BAD_INPUTS]
+# -- where the reference deliberately answers otherwise (docs/bad_inputs.md) ----------------------
+
+#: The exact formula (float64 mode) against TensorFlow's float32 where a subnormal argument or
+#: an overflow decides: TensorFlow's float32 reads 1e-40 as 0 and overflows where float64 does
+#: not. Only the float32 mode is TensorFlow's arithmetic.
+EXACT_FORMULA = (
+    "float64 mode is the exact formula, which reads a float32-subnormal argument as itself and "
+    "does not overflow where float32 does; TensorFlow's float32 kernels read the subnormal as 0 "
+    "(denormals-are-zero) or overflow: float32 mode checks TensorFlow's arithmetic here"
+)
+#: TensorFlow's own transcendental kernels on a subnormal operand.
+SUBNORMAL_OPERAND = (
+    "a float32-subnormal operand of pow, exp, log or cos: TensorFlow's scalar kernels read its "
+    "bits their own way (TF 2.21: pow(1e-40, 0.1) = 3.05e-5, log(1e-40) = -103.97; TF 2.15: "
+    "log(1e-40) = -inf), the C library the reference calls reads it as a number (pow gives "
+    "1e-4); the vector path, computed with TensorFlow's kernels plugged in, agrees"
+)
+#: compat.v1 in graph mode converts some values where eager mode refuses them.
+GRAPH_MODE = (
+    "graph mode (tf.compat.v1 in a Session) converts this value where eager mode raises, or "
+    "raises another class: the reference mirrors eager mode, TF2's default, and names the "
+    "argument"
+)
+#: tf.case takes one step at a time.
+ONE_STEP_AT_A_TIME = (
+    "Keras 2's and compat.v1's piecewise schedule choose with tf.case, which needs a scalar "
+    "step and raises for a step vector that spans intervals; the reference evaluates a vector "
+    "element by element"
+)
+#: zip(gradients, variables) drops the unmatched ones silently.
+ZIP = (
+    "TensorFlow is given zip(gradients, variables), which silently drops the unmatched "
+    "variables (Keras 2 then raises KeyError, legacy and TF1 leave them alone); the reference's "
+    "step(grads, params, state) takes both lists and raises ValueError naming the counts"
+)
+
+_DIFFERENCES: list[tuple[str, dict[str, str]]] = [
+    ("decay_steps-subnormal", {"float64": EXACT_FORMULA}),
+    ("first_decay_steps-subnormal", {"float64": EXACT_FORMULA}),
+    ("step_size-subnormal", {"float64": EXACT_FORMULA}),
+    ("decay_rate-subnormal", {"scalar": SUBNORMAL_OPERAND, "float64": EXACT_FORMULA}),
+    ("power-subnormal", {"scalar": SUBNORMAL_OPERAND, "float64": EXACT_FORMULA}),
+    ("t_mul-subnormal", {"scalar": SUBNORMAL_OPERAND, "float64": EXACT_FORMULA}),
+    ("m_mul-subnormal", {"scalar": SUBNORMAL_OPERAND, "float64": EXACT_FORMULA}),
+    ("gamma-subnormal", {"scalar": SUBNORMAL_OPERAND, "float64": EXACT_FORMULA}),
+    ("boundaries-nan", {"float64": EXACT_FORMULA}),
+    ("above-float32-max", {"compat_v1.graph": GRAPH_MODE}),
+    ("step-beyond-int64", {"compat_v1.graph": GRAPH_MODE}),
+    ("learning_rate-str", {"compat_v1.graph": GRAPH_MODE}),
+    ("decay_rate-str", {"compat_v1.graph": GRAPH_MODE}),
+    ("step-list", {"keras2": ONE_STEP_AT_A_TIME, "compat_v1": ONE_STEP_AT_A_TIME}),
+    ("step-numpy-int64-array", {"keras2": ONE_STEP_AT_A_TIME, "compat_v1": ONE_STEP_AT_A_TIME}),
+    ("gradient-square-overflows", {"float64": EXACT_FORMULA}),
+    ("tiny-gradients-tiny-epsilon", {"float64": EXACT_FORMULA}),
+    ("epsilon-subnormal-zero-gradient", {"float64": EXACT_FORMULA}),
+    ("gradient-subnormal", {"float64": EXACT_FORMULA}),
+    ("params-subnormal", {"float64": EXACT_FORMULA}),
+    ("gradients-too-few", {"keras2": ZIP, "legacy": ZIP, "compat_v1": ZIP}),
+]
+
+
+def with_differences(cases: list) -> list:
+    """The cases with the documented differences that apply to them (:data:`_DIFFERENCES`,
+    matched on the end of the case id; only PiecewiseConstantDecay and piecewise_constant take
+    the one-step-at-a-time ones)."""
+    found = []
+    for case in cases:
+        differences: dict[str, str] = {}
+        for suffix, reasons in _DIFFERENCES:
+            if not case.id.endswith(suffix):
+                continue
+            if reasons.get("keras2") is ONE_STEP_AT_A_TIME and "iecewise" not in case.api:
+                continue
+            differences.update(reasons)
+        found.append(replace(case, differences=differences) if differences else case)
+    return found
+
+
+SCHEDULE_BAD_INPUTS: list[Case] = with_differences(
+    [*KERAS_BAD_INPUTS, *ADDONS_BAD_INPUTS, *COMPAT_V1_BAD_INPUTS]
+)
 
 
 # -- optimizers -----------------------------------------------------------------------------------
@@ -495,7 +576,6 @@ DENORMAL_OPTIMIZER_CASES: list[OptimizerCase] = [
     for api in ("optimizers.Adam", "optimizers.legacy.Adam", "compat_v1.AdamOptimizer")
 ]
 
-BAD_INPUT_OPTIMIZER_CASES: list[OptimizerCase] = [
-    *OPTIMIZER_BAD_INPUTS,
-    *DENORMAL_OPTIMIZER_CASES,
-]
+BAD_INPUT_OPTIMIZER_CASES: list[OptimizerCase] = with_differences(
+    [*OPTIMIZER_BAD_INPUTS, *DENORMAL_OPTIMIZER_CASES]
+)
