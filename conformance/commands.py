@@ -16,7 +16,7 @@ import functools
 import sys
 import time
 
-from conformance import registry, schedule_check, variants
+from conformance import optimizer_check, registry, schedule_check, variants
 from conformance import report as reporting
 from conformance import run as running
 from conformance.cases import CASES, OPTIMIZER_CASES
@@ -47,9 +47,11 @@ def check(options: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     progress = running.Progress(len(checks), sys.stderr)
-    # TensorFlow's side of the schedule checks, evaluated in batches that share TensorFlow's
-    # fixed cost per traced function: the same values as check by check, sooner.
-    progress.show(0, "TensorFlow: evaluating the schedule cases in batches")
+    # TensorFlow's side of the checks, evaluated in batches that share TensorFlow's fixed cost
+    # per traced function (the reference's trajectories meanwhile in worker processes): the
+    # same values as check by check, sooner.
+    progress.show(0, "TensorFlow: evaluating the cases in batches")
+    optimizer_check.prefetch(oracle, checks, target)
     schedule_check.prefetch(oracle, checks, target)
     one = functools.partial(
         running.run_one, oracle=oracle, target=target, timeout=timeout, declared=declared

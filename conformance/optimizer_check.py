@@ -14,8 +14,10 @@ TensorFlow's to the bit, ``worst`` is the largest ULP distance (float32) or erro
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Mapping
+import concurrent.futures
+import multiprocessing
+import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,7 +33,7 @@ from conformance.targets import BadReturn, Target, call_with_deadline
 from conformance.trajectory import before_first_nonfinite, compare_trajectories
 from conformance.ulp import ulp_distance
 
-#: The reference as a target (its trajectories are cached: see :func:`_reference_run`).
+#: The reference as a target (its trajectories are cached: see :func:`reference_trajectory`).
 REFERENCE = Target("reference", reference)
 
 
@@ -105,12 +107,76 @@ def run(
     return verdict
 
 
-@functools.lru_cache(maxsize=2048)
-def _reference_run(case: OptimizerCase, flavor: str, dtype: str, kernels: str) -> Trajectory:
+#: The reference's trajectories: (case, flavor, dtype, float32 kernels) -> the trajectory, or
+#: the Future of a worker process computing it (:func:`prefetch_reference`).
+_REFERENCE_RUNS: dict[tuple, Trajectory | concurrent.futures.Future] = {}
+
+#: Below this many trajectories, starting worker processes (an interpreter, numpy and the
+#: reference each, about a second) costs more than it saves.
+MIN_PREFETCH = 8
+
+
+def reference_trajectory(case: OptimizerCase, flavor: str, dtype: str) -> Trajectory:
     """The reference's trajectory, computed once per process and float32 kernels: it is a pure
     function of the case, and every TensorFlow version's vectors ask for the same ones (a
-    target's own runs are not cached: a hang or a changing result is for the check to see)."""
-    return REFERENCE.trajectory(case, flavor, dtype)
+    target's own runs are not cached: a hang or a changing result is for the check to see).
+    Waits for a worker process that :func:`prefetch_reference` gave it to."""
+    key = (case, flavor, dtype, REFERENCE.kernels_name)
+    found = _REFERENCE_RUNS.get(key)
+    if isinstance(found, concurrent.futures.Future):
+        try:
+            kernels, found = found.result()
+        except Exception:  # noqa: BLE001 - computed here instead, where it raises as it would
+            kernels, found = None, None
+        if kernels != key[3]:
+            found = None
+    if found is None:
+        found = REFERENCE.trajectory(case, flavor, dtype)
+    _REFERENCE_RUNS[key] = found
+    return found
+
+
+def prefetch_reference(runs: Iterable[tuple[OptimizerCase, str, str]], workers: int) -> None:
+    """Start computing the reference's trajectories of ``runs`` (``(case, flavor, dtype)``, in
+    the order they will be asked for) in ``workers`` worker processes, while this one goes on
+    (with TensorFlow's side, or comparing): :func:`reference_trajectory` waits for each. The
+    reference is plain numpy, so a trajectory costs the same CPU time in any process and
+    comes out the same, to the bit; with the float32 kernels of this process only (a worker
+    whose kernels differ is not used). Only for the float32 kernels in force outside a
+    check: a trajectory with TensorFlow's kernels plugged in is computed in the check."""
+    kernels = REFERENCE.kernels_name
+    pending = list(dict.fromkeys(r for r in runs if (*r, kernels) not in _REFERENCE_RUNS))
+    if len(pending) < MIN_PREFETCH or workers < 1:
+        return
+    context = multiprocessing.get_context("spawn")  # no fork of a process running TensorFlow
+    pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    for case, flavor, dtype in pending:
+        _REFERENCE_RUNS[(case, flavor, dtype, kernels)] = pool.submit(
+            _reference_in_worker, case, flavor, dtype
+        )
+    pool.shutdown(wait=False)  # the workers end once every trajectory is computed
+
+
+def _reference_in_worker(case: OptimizerCase, flavor: str, dtype: str) -> tuple[str, Trajectory]:
+    return REFERENCE.kernels_name, REFERENCE.trajectory(case, flavor, dtype)
+
+
+def prefetch(oracle: Oracle, checks: Iterable[Check], target: Target) -> None:
+    """What the optimizer checks among ``checks`` will ask for, computed up front: the
+    reference's trajectories in worker processes (where the reference is the target), and the
+    oracle's in batches (:meth:`conformance.oracles.Oracle.prefetch`). Only faster: :func:`run`
+    gets the same trajectories either way."""
+    checks = [check for check in checks if check.is_optimizer]
+    if target.package is reference:
+        runs = [
+            (check.case, check.entry.flavor, check.dtype)
+            for check in checks
+            if not ("vector" in check.case.tags and check.dtype == "float32")
+        ]
+        # Against live TensorFlow this process has TensorFlow's side to compute meanwhile.
+        cores = os.cpu_count() or 1
+        prefetch_reference(runs, max(1, cores - 1) if oracle.kernels is not None else cores)
+    oracle.prefetch([(check.case, check.entry, "trajectory") for check in checks])
 
 
 def compare_with_tensorflow(
@@ -139,7 +205,7 @@ def compare_with_tensorflow(
 
 def _trajectory(target: Target, case: OptimizerCase, flavor: str, dtype: str) -> Trajectory:
     if target.package is reference:
-        run = _reference_run(case, flavor, dtype, target.kernels_name)
+        run = reference_trajectory(case, flavor, dtype)
     else:
         run = target.trajectory(case, flavor, dtype)
     if run.params is not None:
