@@ -203,11 +203,16 @@ def compare_with_tensorflow(
     return _verdict(judged, stored, tensorflow.params, tensorflow.params, check.dtype)
 
 
-def _trajectory(target: Target, case: OptimizerCase, flavor: str, dtype: str) -> Trajectory:
+def target_trajectory(target: Target, case: OptimizerCase, flavor: str, dtype: str) -> Trajectory:
+    """The target's trajectory: the reference's from its cache (:func:`reference_trajectory`),
+    any other target's computed now."""
     if target.package is reference:
-        run = reference_trajectory(case, flavor, dtype)
-    else:
-        run = target.trajectory(case, flavor, dtype)
+        return reference_trajectory(case, flavor, dtype)
+    return target.trajectory(case, flavor, dtype)
+
+
+def _trajectory(target: Target, case: OptimizerCase, flavor: str, dtype: str) -> Trajectory:
+    run = target_trajectory(target, case, flavor, dtype)
     if run.params is not None:
         width = sum(case.gradients.shapes)
         shape = (case.gradients.steps, width)
