@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import reference
-from conformance import variants
+from conformance import reference_cache, variants
 from conformance.cases import OptimizerCase, SparseGradients
 from conformance.check import Check, NotApplicable
 from conformance.compare import Verdict
@@ -120,7 +120,8 @@ def reference_trajectory(case: OptimizerCase, flavor: str, dtype: str) -> Trajec
     """The reference's trajectory, computed once per process and float32 kernels: it is a pure
     function of the case, and every TensorFlow version's vectors ask for the same ones (a
     target's own runs are not cached: a hang or a changing result is for the check to see).
-    Waits for a worker process that :func:`prefetch_reference` gave it to."""
+    Waits for a worker process that :func:`prefetch_reference` gave it to; kept on disk
+    between processes where :mod:`conformance.reference_cache` is enabled."""
     key = (case, flavor, dtype, REFERENCE.kernels_name)
     found = _REFERENCE_RUNS.get(key)
     if isinstance(found, concurrent.futures.Future):
@@ -130,8 +131,13 @@ def reference_trajectory(case: OptimizerCase, flavor: str, dtype: str) -> Trajec
             kernels, found = None, None
         if kernels != key[3]:
             found = None
+        elif found is not None:
+            reference_cache.store(*key, found)
+    if found is None:
+        found = reference_cache.load(*key)
     if found is None:
         found = REFERENCE.trajectory(case, flavor, dtype)
+        reference_cache.store(*key, found)
     _REFERENCE_RUNS[key] = found
     return found
 
@@ -145,7 +151,15 @@ def prefetch_reference(runs: Iterable[tuple[OptimizerCase, str, str]], workers: 
     whose kernels differ is not used). Only for the float32 kernels in force outside a
     check: a trajectory with TensorFlow's kernels plugged in is computed in the check."""
     kernels = REFERENCE.kernels_name
-    pending = list(dict.fromkeys(r for r in runs if (*r, kernels) not in _REFERENCE_RUNS))
+    pending = []
+    for run in dict.fromkeys(runs):
+        if (*run, kernels) in _REFERENCE_RUNS:
+            continue
+        kept = reference_cache.load(*run, kernels)  # kept on disk by an earlier process
+        if kept is not None:
+            _REFERENCE_RUNS[(*run, kernels)] = kept
+        else:
+            pending.append(run)
     if len(pending) < MIN_PREFETCH or workers < 1:
         return
     context = multiprocessing.get_context("spawn")  # no fork of a process running TensorFlow

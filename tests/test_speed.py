@@ -1,6 +1,7 @@
 """What makes the runs fast changes no value: TensorFlow's trajectories in batches equal those
-run case by case, bit for bit; the reference's trajectories computed in worker processes equal
-those computed here; the lazily loaded catalogue is the catalogue; ``--help`` does not build it.
+run case by case, bit for bit; the reference's trajectories computed in worker processes, or
+kept on disk (:mod:`conformance.reference_cache`), equal those computed here; a span is its
+range; ``--help`` does not build the catalogue.
 
 (How fast is measured by ``benchmarks/speed.py`` and ``benchmarks/batch_identity.py``, which
 also compares every optimizer case batched and alone; never by a timed test.)
@@ -14,7 +15,7 @@ import sys
 import numpy as np
 import pytest
 
-from conformance import optimizer_check
+from conformance import optimizer_check, reference_cache
 from conformance.cases import OPTIMIZER_CASES, Span, span, steps_of
 from conformance.oracles import tensorflow_optimizers as optimizers
 from conformance.oracles.tensorflow import tensorflow
@@ -86,6 +87,7 @@ def test_reference_trajectories_from_worker_processes_are_those_computed_here(mo
     runs = [(case, "compat_v1", dtype) for case in cases for dtype in ("float32", "float64")]
     monkeypatch.setattr(optimizer_check, "_REFERENCE_RUNS", {})
     monkeypatch.setattr(optimizer_check, "MIN_PREFETCH", 1)
+    monkeypatch.delenv(reference_cache.VARIABLE, raising=False)  # computed, not read back
     optimizer_check.prefetch_reference(runs, workers=2)
     pending = dict(optimizer_check._REFERENCE_RUNS)
     assert len(pending) == len(runs) and all(hasattr(f, "result") for f in pending.values())
@@ -116,3 +118,32 @@ def test_help_does_not_build_the_catalogue():
     )
     finished = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert finished.returncode == 0, finished.stderr[-2000:]
+
+
+def test_kept_reference_trajectories_are_those_computed(monkeypatch, tmp_path):
+    monkeypatch.setenv(reference_cache.VARIABLE, str(tmp_path))
+    kernels = reference_cache.OWN_KERNELS
+    cases = [c for c in OPTIMIZER_CASES if c.api == "optimizers.legacy.RMSprop"]
+    raising = next(c for c in cases if "invalid" in c.tags)  # ValueError at construction
+    for case in (cases[0], raising):
+        computed = optimizer_check.REFERENCE.trajectory(case, "legacy", "float32")
+        assert reference_cache.load(case, "legacy", "float32", kernels) is None
+        reference_cache.store(case, "legacy", "float32", kernels, computed)
+        kept = reference_cache.load(case, "legacy", "float32", kernels)
+        assert (kept.counter, kept.error, kept.message) == (
+            computed.counter,
+            computed.error,
+            computed.message,
+        )
+        if computed.params is None:
+            assert kept.params is None
+        else:
+            assert np.array_equal(kept.params.view(np.uint64), computed.params.view(np.uint64))
+    # Another dtype, flavour or case is another key; TensorFlow's kernels are never kept.
+    keys = {
+        reference_cache.key(cases[0], "legacy", "float32", kernels),
+        reference_cache.key(cases[0], "legacy", "float64", kernels),
+        reference_cache.key(cases[1], "legacy", "float32", kernels),
+    }
+    assert len(keys) == 3 and len(list(tmp_path.glob("*.npz"))) == 2
+    assert not reference_cache.keeps("TensorFlow kernels")
