@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -112,8 +113,8 @@ def tox_envs(result_json: Path) -> list[tuple[str, float]]:
     data = json.loads(result_json.read_text())
     rows, total = [], 0.0
     for name, env in data.get("testenvs", {}).items():
-        if name == ".pkg":
-            continue
+        if name == ".pkg" or not (env.get("setup") or env.get("test")):
+            continue  # not run
         setup = sum(r.get("elapsed", 0.0) for r in env.get("setup", []))
         test = sum(r.get("elapsed", 0.0) for r in env.get("test", []))
         total += setup + test
@@ -141,6 +142,8 @@ def main() -> None:
         rows.append(("tox wall time", time.perf_counter() - start))
     if result_json is not None:
         rows += tox_envs(result_json)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"load average at the end (1, 5, 15 min): {load} on {os.cpu_count()} cores")
     print(f"{'what':64s} {'seconds':>8s} {'budget':>7s}")
     for label, seconds in rows:
         budget = BUDGETS.get(label.split(" (")[0])
