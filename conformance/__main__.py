@@ -27,8 +27,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from conformance import commands, variants
+# Only what the parser needs: the commands' modules, and the catalogue they load, are imported
+# when a command runs, so that --help and a usage error answer at once.
 from conformance import report as reporting
+from conformance import variants
 from conformance.run import DEFAULT_TIMEOUT, USAGE_ERROR, UsageError
 from conformance.vectors import cli as vector_commands
 from conformance.vectors.format import VectorError
@@ -156,6 +158,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return plot.main(options)
         if options.command in ("vectors", "compare"):
             return vector_commands.run(options)
+        from conformance import commands
+
         return commands.check(options)
     except (UsageError, VectorError) as error:
         print(f"{parser.prog} {options.command}: error: {error}", file=sys.stderr)

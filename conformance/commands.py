@@ -16,10 +16,10 @@ import functools
 import sys
 import time
 
-from conformance import registry, schedule_check, variants
+from conformance import cases as catalogue
+from conformance import optimizer_check, registry, schedule_check, variants
 from conformance import report as reporting
 from conformance import run as running
-from conformance.cases import CASES, OPTIMIZER_CASES
 from conformance.check import plan
 
 
@@ -35,7 +35,9 @@ def check(options: argparse.Namespace) -> int:
 
     not_implemented = running.not_implemented(target, selected)
     running_apis = [api for api in selected if api not in not_implemented]
-    cases = [case for case in (*CASES, *OPTIMIZER_CASES) if case.api in running_apis]
+    cases = [
+        case for case in (*catalogue.CASES, *catalogue.OPTIMIZER_CASES) if case.api in running_apis
+    ]
     checks = [c for c in plan(oracle, cases) if options.dtype in (None, c.dtype)]
     unavailable = {
         api: oracle.missing_reason(api) for api in running_apis if not oracle.entry_points(api)
@@ -47,9 +49,11 @@ def check(options: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     progress = running.Progress(len(checks), sys.stderr)
-    # TensorFlow's side of the schedule checks, evaluated in batches that share TensorFlow's
-    # fixed cost per traced function: the same values as check by check, sooner.
-    progress.show(0, "TensorFlow: evaluating the schedule cases in batches")
+    # TensorFlow's side of the checks, evaluated in batches that share TensorFlow's fixed cost
+    # per traced function (the reference's trajectories meanwhile in worker processes): the
+    # same values as check by check, sooner.
+    progress.show(0, "TensorFlow: evaluating the cases in batches")
+    optimizer_check.prefetch(oracle, checks, target)
     schedule_check.prefetch(oracle, checks, target)
     one = functools.partial(
         running.run_one, oracle=oracle, target=target, timeout=timeout, declared=declared
@@ -82,4 +86,4 @@ def check(options: argparse.Namespace) -> int:
 
 
 def cases_of(apis: list[str]) -> list:
-    return [case for case in (*CASES, *OPTIMIZER_CASES) if case.api in apis]
+    return [case for case in (*catalogue.CASES, *catalogue.OPTIMIZER_CASES) if case.api in apis]

@@ -14,14 +14,16 @@ TensorFlow's to the bit, ``worst`` is the largest ULP distance (float32) or erro
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Mapping
+import concurrent.futures
+import multiprocessing
+import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 import reference
-from conformance import variants
+from conformance import reference_cache, variants
 from conformance.cases import OptimizerCase, SparseGradients
 from conformance.check import Check, NotApplicable
 from conformance.compare import Verdict
@@ -31,7 +33,7 @@ from conformance.targets import BadReturn, Target, call_with_deadline
 from conformance.trajectory import before_first_nonfinite, compare_trajectories
 from conformance.ulp import ulp_distance
 
-#: The reference as a target (its trajectories are cached: see :func:`_reference_run`).
+#: The reference as a target (its trajectories are cached: see :func:`reference_trajectory`).
 REFERENCE = Target("reference", reference)
 
 
@@ -105,12 +107,90 @@ def run(
     return verdict
 
 
-@functools.lru_cache(maxsize=2048)
-def _reference_run(case: OptimizerCase, flavor: str, dtype: str, kernels: str) -> Trajectory:
+#: The reference's trajectories: (case, flavor, dtype, float32 kernels) -> the trajectory, or
+#: the Future of a worker process computing it (:func:`prefetch_reference`).
+_REFERENCE_RUNS: dict[tuple, Trajectory | concurrent.futures.Future] = {}
+
+#: Below this many trajectories, starting worker processes (an interpreter, numpy and the
+#: reference each, about a second) costs more than it saves.
+MIN_PREFETCH = 8
+
+
+def reference_trajectory(case: OptimizerCase, flavor: str, dtype: str) -> Trajectory:
     """The reference's trajectory, computed once per process and float32 kernels: it is a pure
     function of the case, and every TensorFlow version's vectors ask for the same ones (a
-    target's own runs are not cached: a hang or a changing result is for the check to see)."""
-    return REFERENCE.trajectory(case, flavor, dtype)
+    target's own runs are not cached: a hang or a changing result is for the check to see).
+    Waits for a worker process that :func:`prefetch_reference` gave it to; kept on disk
+    between processes where :mod:`conformance.reference_cache` is enabled."""
+    key = (case, flavor, dtype, REFERENCE.kernels_name)
+    found = _REFERENCE_RUNS.get(key)
+    if isinstance(found, concurrent.futures.Future):
+        try:
+            kernels, found = found.result()
+        except Exception:  # noqa: BLE001 - computed here instead, where it raises as it would
+            kernels, found = None, None
+        if kernels != key[3]:
+            found = None
+        elif found is not None:
+            reference_cache.store(*key, found)
+    if found is None:
+        found = reference_cache.load(*key)
+    if found is None:
+        found = REFERENCE.trajectory(case, flavor, dtype)
+        reference_cache.store(*key, found)
+    _REFERENCE_RUNS[key] = found
+    return found
+
+
+def prefetch_reference(runs: Iterable[tuple[OptimizerCase, str, str]], workers: int) -> None:
+    """Start computing the reference's trajectories of ``runs`` (``(case, flavor, dtype)``, in
+    the order they will be asked for) in ``workers`` worker processes, while this one goes on
+    (with TensorFlow's side, or comparing): :func:`reference_trajectory` waits for each. The
+    reference is plain numpy, so a trajectory costs the same CPU time in any process and
+    comes out the same, to the bit; with the float32 kernels of this process only (a worker
+    whose kernels differ is not used). Only for the float32 kernels in force outside a
+    check: a trajectory with TensorFlow's kernels plugged in is computed in the check."""
+    kernels = REFERENCE.kernels_name
+    pending = []
+    for run in dict.fromkeys(runs):
+        if (*run, kernels) in _REFERENCE_RUNS:
+            continue
+        kept = reference_cache.load(*run, kernels)  # kept on disk by an earlier process
+        if kept is not None:
+            _REFERENCE_RUNS[(*run, kernels)] = kept
+        else:
+            pending.append(run)
+    if len(pending) < MIN_PREFETCH or workers < 1:
+        return
+    context = multiprocessing.get_context("spawn")  # no fork of a process running TensorFlow
+    pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    for case, flavor, dtype in pending:
+        _REFERENCE_RUNS[(case, flavor, dtype, kernels)] = pool.submit(
+            _reference_in_worker, case, flavor, dtype
+        )
+    pool.shutdown(wait=False)  # the workers end once every trajectory is computed
+
+
+def _reference_in_worker(case: OptimizerCase, flavor: str, dtype: str) -> tuple[str, Trajectory]:
+    return REFERENCE.kernels_name, REFERENCE.trajectory(case, flavor, dtype)
+
+
+def prefetch(oracle: Oracle, checks: Iterable[Check], target: Target) -> None:
+    """What the optimizer checks among ``checks`` will ask for, computed up front: the
+    reference's trajectories in worker processes (where the reference is the target), and the
+    oracle's in batches (:meth:`conformance.oracles.Oracle.prefetch`). Only faster: :func:`run`
+    gets the same trajectories either way."""
+    checks = [check for check in checks if check.is_optimizer]
+    if target.package is reference:
+        runs = [
+            (check.case, check.entry.flavor, check.dtype)
+            for check in checks
+            if not ("vector" in check.case.tags and check.dtype == "float32")
+        ]
+        # Against live TensorFlow this process has TensorFlow's side to compute meanwhile.
+        cores = os.cpu_count() or 1
+        prefetch_reference(runs, max(1, cores - 1) if oracle.kernels is not None else cores)
+    oracle.prefetch([(check.case, check.entry, "trajectory") for check in checks])
 
 
 def compare_with_tensorflow(
@@ -137,11 +217,16 @@ def compare_with_tensorflow(
     return _verdict(judged, stored, tensorflow.params, tensorflow.params, check.dtype)
 
 
-def _trajectory(target: Target, case: OptimizerCase, flavor: str, dtype: str) -> Trajectory:
+def target_trajectory(target: Target, case: OptimizerCase, flavor: str, dtype: str) -> Trajectory:
+    """The target's trajectory: the reference's from its cache (:func:`reference_trajectory`),
+    any other target's computed now."""
     if target.package is reference:
-        run = _reference_run(case, flavor, dtype, target.kernels_name)
-    else:
-        run = target.trajectory(case, flavor, dtype)
+        return reference_trajectory(case, flavor, dtype)
+    return target.trajectory(case, flavor, dtype)
+
+
+def _trajectory(target: Target, case: OptimizerCase, flavor: str, dtype: str) -> Trajectory:
+    run = target_trajectory(target, case, flavor, dtype)
     if run.params is not None:
         width = sum(case.gradients.shapes)
         shape = (case.gradients.steps, width)

@@ -1,6 +1,6 @@
 """Live TensorFlow as the oracle (:class:`conformance.oracles.Oracle`): every entry point of
-the installed TF, schedules evaluated in batches, optimizer trajectories run whole
-(:mod:`conformance.oracles.tensorflow_optimizers`).
+the installed TF, schedules evaluated in batches, optimizer trajectories run whole, in batches
+too (:mod:`conformance.oracles.tensorflow_optimizers`).
 
 Schedule entry points (what a user can call; which ones exist depends on the environment):
 
@@ -198,12 +198,15 @@ class TensorFlow:
         return self._trajectories[key]
 
     def prefetch(self, requests: Iterable[tuple[Case, EntryPoint, str]]) -> None:
-        """Evaluate many ``(case, entry, path)`` at once, for :meth:`evaluate` to return later.
+        """Evaluate many ``(case, entry, path)`` at once, for :meth:`evaluate` (and, for
+        ``(optimizer case, entry, "trajectory")``, :meth:`trajectory`) to return later.
 
         Only an optimisation, with the same values: the scalar paths of an entry point's cases
-        share batched functions, and the compat.v1 graph cases share graphs and Sessions. What
-        cannot be batched (an eager vector path has no fixed cost to share; a case that raises
-        or needs chunks of one step) is left to :meth:`evaluate`, case by case.
+        share batched functions, and the compat.v1 graph cases share graphs and Sessions; the
+        optimizer trajectories of an entry point share traced loops (TF1: graphs and Sessions,
+        see :func:`conformance.oracles.tensorflow_optimizers.run_many`). What cannot be batched
+        (an eager vector path has no fixed cost to share; a case that raises or needs chunks of
+        one step) is left to :meth:`evaluate` and :meth:`trajectory`, case by case.
         """
         _prefetch(self, requests)
 
@@ -360,8 +363,14 @@ def _prefetch(oracle: TensorFlow, requests: Iterable[tuple[Case, EntryPoint, str
     scalar: dict[str, list[_Pending]] = {}  # entry key -> its scalar paths
     graph_vector: list[_Pending] = []
     entries: dict[str, EntryPoint] = {}
+    trajectories: dict[tuple, tuple[OptimizerCase, EntryPoint]] = {}
     seen = set()
     for case, entry, path in requests:
+        if path == "trajectory":
+            key = (case.id, entry.key)
+            if key not in oracle._trajectories:
+                trajectories[key] = (case, entry)
+            continue
         key = _cache_key(case, entry, path)
         if key in cache or key in seen or not len(case.steps):
             continue
@@ -387,6 +396,7 @@ def _prefetch(oracle: TensorFlow, requests: Iterable[tuple[Case, EntryPoint, str
         for start in range(0, len(ready), BATCH_CASES):
             group = ready[start : start + BATCH_CASES]
             cache.update(_graph_vector_batch(oracle, entry, group))
+    oracle._trajectories.update(optimizers.run_many(oracle, trajectories.values()))
 
 
 def _probe(oracle: TensorFlow, entry: EntryPoint, pending: list[_Pending]) -> list[_Pending]:

@@ -231,7 +231,7 @@ def results(options: argparse.Namespace) -> int:
 
 
 def compare(options: argparse.Namespace) -> int:
-    from conformance.vectors.results import judge, plan_results, read_results
+    from conformance.vectors.results import judge, plan_results, prefetch_exact, read_results
 
     running.check_output(options.output)
     document, entries = read_results(options.results)
@@ -247,6 +247,7 @@ def compare(options: argparse.Namespace) -> int:
     if not planned:
         raise vf.VectorError(f"{options.results}: no results to compare (for this selection)")
     started = time.perf_counter()
+    prefetch_exact(planned)
     name = Path(options.results).name
     outcomes = []
     for item in planned:

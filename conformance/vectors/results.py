@@ -20,6 +20,7 @@ third-party target.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -306,7 +307,7 @@ def _judge_trajectory(check, answer: PortResult, oracle: Vectors, results_name: 
         )
     exact = None
     if check.dtype == "float64" and run.params is not None:
-        exact = optimizer_check.REFERENCE.trajectory(
+        exact = optimizer_check.reference_trajectory(
             check.case, check.entry.flavor, "float64"
         ).params
     reproducer = [
@@ -314,6 +315,21 @@ def _judge_trajectory(check, answer: PortResult, oracle: Vectors, results_name: 
         tensorflow.call,
     ]
     return optimizer_check.compare_with_tensorflow(check, run, tensorflow, reproducer, exact)
+
+
+def prefetch_exact(planned: Iterable[Planned]) -> None:
+    """Start computing the exact (float64) trajectories that :func:`judge` holds float64
+    optimizer results to, in worker processes (:func:`conformance.optimizer_check.
+    prefetch_reference`): only sooner, the same trajectories."""
+    runs = [
+        (item.check.case, item.check.entry.flavor, "float64")
+        for item in planned
+        if item.check.is_optimizer
+        and item.check.dtype == "float64"
+        and item.answer is not None
+        and item.answer.trajectory is not None
+    ]
+    optimizer_check.prefetch_reference(runs, os.cpu_count() or 1)
 
 
 def _reordered(outcome: Outcome, order: np.ndarray) -> Outcome:
@@ -402,6 +418,17 @@ def results_from_target(
     """A results file computed by a Python target (the reference, say): what a port in another
     language writes, one entry per case, flavour and dtype, on the stored steps."""
     entries: list[Mapping[str, Any]] = []
+    apis = list(apis)
+    if target.package is optimizer_check.REFERENCE.package:
+        # The reference's trajectories, in worker processes while this one goes on.
+        runs = [
+            (check.case, check.entry.flavor, check.dtype)
+            for api in apis
+            if api in oracle.optimizer_apis()
+            for check in plan(oracle, oracle.stored_cases(api))
+            if check.dtype in dtypes
+        ]
+        optimizer_check.prefetch_reference(runs, os.cpu_count() or 1)
     for api in apis:
         if api in oracle.optimizer_apis():
             entries += _optimizer_results(target, oracle, api, dtypes)
@@ -444,7 +471,7 @@ def _optimizer_results(
             for f in found
         ):
             continue
-        run = target.trajectory(check.case, check.entry.flavor, check.dtype)
+        run = optimizer_check.target_trajectory(target, check.case, check.entry.flavor, check.dtype)
         item: dict[str, Any] = {
             "case": check.case.id,
             "flavor": check.entry.flavor,
