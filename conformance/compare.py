@@ -416,7 +416,7 @@ def _within_bound(
     verdict.index = i
     verdict.diagnosis = Diagnosis(DIFFERS, step=divergence.step)
     verdict.message = (
-        f"first step outside the float64 bound: step {steps[i]}: target (exact) "
+        f"first step outside the float64 bound: step {steps[i]}: target "
         f"{_show(claimed[i])} vs TensorFlow {_show(oracle[i])}, error {error[i]:.3g} > bound "
         f"{bound[i]:.3g} ({_agreement(oracle[i], claimed[i])}){_exact_note(divergence)}; "
         f"{_count(int((~fine).sum()), 'step')} outside; {summary}"

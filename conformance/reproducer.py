@@ -45,6 +45,11 @@ _GRAPPLER_OFF = (
 _VECTORS = "from conformance.oracles.vectors import Vectors"
 
 
+def _lines(program: list[str]) -> list[str]:
+    """One line per item (an item may hold several)."""
+    return "\n".join(program).split("\n")
+
+
 def window(index: int, size: int) -> range:
     """The positions shown: the diverging one and :data:`AROUND` on each side."""
     return range(max(0, index - AROUND), min(size, index + AROUND + 1))
@@ -100,7 +105,7 @@ def schedule(
         steps = case.steps[shown.start : shown.stop]
         lines.append(f"STEPS = {steps_source(steps, case.step_dtype)}")
     lines += [built.render(0, "TARGET = "), *theirs, "", ""]
-    return lines + (_vector_evaluation(target, kernels) if vector else _scalar_evaluation())
+    return _lines(lines + (_vector_evaluation(target, kernels) if vector else _scalar_evaluation()))
 
 
 def _scalar_evaluation() -> list[str]:
@@ -274,7 +279,7 @@ def optimizer(
     ]
     if variant:
         lines.append(f'print("variant   ", EXACT[UPDATES - 1]{at}.tolist())  # held to this')
-    return lines
+    return _lines(lines)
 
 
 def _generator_source(gradients) -> str:

@@ -55,7 +55,12 @@ def evaluated_case(
         return case
     if target.kernels_hook is not None or calls_per_step(check, target, options):
         case = case.sampled()
-    return oracle.restrict(case, check.entry)
+    if options is None or not options.windowed or oracle.against == "tf":
+        return oracle.restrict(case, check.entry)
+    try:
+        return oracle.restrict(case, check.entry)
+    except Exception as error:
+        raise NotApplicable(f"--steps: {error}") from error
 
 
 def prefetch(
@@ -73,11 +78,13 @@ def prefetch(
     for check in checks:
         if check.is_optimizer or target.missing(check.case.api) is not None:
             continue
-        if check.path == "scalar":
+        if check.path == "vector" and not (check.dtype == "float64" or hooked):
+            continue
+        try:
             case = evaluated_case(check, oracle, target, options)
-            requests.append((case, check.entry, "scalar"))
-        elif check.dtype == "float64" or hooked:
-            requests.append((evaluated_case(check, oracle, target, options), check.entry, "vector"))
+        except Exception:  # noqa: BLE001 - run() reports it, check by check
+            continue
+        requests.append((case, check.entry, check.path))
     # In parts of similar cases of one entry point, so that progress can be shown between
     # them; the oracle batches within each part.
     requests.sort(key=lambda r: (r[1].key, r[2], len(r[0].steps)))
