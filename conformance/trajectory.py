@@ -166,8 +166,8 @@ def compare_trajectories(
             i, j = np.argwhere(~compared)[0]
             verdict.detail = (
                 f"compared up to the first non-finite value (parameter {j} at "
-                f"step {rows[i]}: target {ours[i, j]!r}, TensorFlow "
-                f"{theirs[i, j]!r}); float32 cancellation and the exact formula "
+                f"step {rows[i]}: target {float(ours[i, j])!r}, TensorFlow "
+                f"{float(theirs[i, j])!r}); float32 cancellation and the exact formula "
                 "part there"
             )
     verdict.bound = float(np.max(bound))

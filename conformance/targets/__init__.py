@@ -370,18 +370,32 @@ def evaluate(
     values that are not real numbers, one per step, are :class:`BadReturn`."""
     outcome = call_with_deadline(lambda: _evaluate(factory, steps, per_step), timeout)
     if outcome.values is not None:
-        outcome.values = _checked_values(outcome.values, len(steps))
+        outcome.values = _checked_values(outcome.values, len(steps), per_step)
     return outcome
 
 
-def _checked_values(values: np.ndarray, n: int) -> np.ndarray:
-    if values.dtype.kind not in "fiub":
+def _checked_values(values: np.ndarray, n: int, one_at_a_time: bool = False) -> np.ndarray:
+    """The values, or :class:`BadReturn`; ``one_at_a_time``: stacked from one call per step."""
+    if one_at_a_time and values.ndim > 1 and values.shape[0] == n and values[0].size != 1:
         raise BadReturn(
-            f"the target returned {values.dtype} values ({_preview(values)}), not real numbers"
+            f"the target returned shape {values.shape[1:]} for one step (the scalar path calls "
+            "it one step at a time)"
+        )
+    if values.dtype.kind not in "fiub":
+        # One call per step: what the first call returned; one call on the array: its start.
+        shown = repr(_plain(values.reshape(-1)[0]))[:80] if one_at_a_time else _preview(values)
+        raise BadReturn(
+            f"the target returned {values.dtype} values ({shown}), not real numbers"
+            + (" (one call per step)" if one_at_a_time and values.size else "")
         )
     if values.size != n:
         raise BadReturn(f"the target returned shape {values.shape} for {n} steps")
     return values
+
+
+def _plain(value):
+    """A 0-d array as what it holds."""
+    return value.item() if isinstance(value, np.ndarray) and value.size == 1 else value
 
 
 def _preview(values: np.ndarray) -> str:
