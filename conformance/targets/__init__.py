@@ -395,7 +395,9 @@ def _checked_values(values: np.ndarray, n: int, one_at_a_time: bool = False) -> 
 
 def _plain(value):
     """A 0-d array as what it holds."""
-    return value.item() if isinstance(value, np.ndarray) and value.size == 1 else value
+    return (
+        value.item() if isinstance(value, (np.ndarray, np.generic)) and value.size == 1 else value
+    )
 
 
 def _preview(values: np.ndarray) -> str:
