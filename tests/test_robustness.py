@@ -96,7 +96,7 @@ def _notes(report: dict, api: str) -> list[str]:
     "name, expected",
     [
         ("raises", ["TensorFlow returns values; the target raises RuntimeError at call"]),
-        ("returns_nan", ["first step outside the float64 bound: step 0: target nan vs TensorFlow "]),
+        ("returns_nan", ["first step outside the float64 bound: step 0: target nan vs "]),
         ("wrong_shape", ["the target returned shape (3,) for one step"]),
         # The scalar path calls the target one step at a time: the values of one call.
         ("wrong_type", ["the target returned <U3 values ('0.1'), not real numbers (one call "]),
