@@ -118,7 +118,7 @@ def _scalar_evaluation() -> list[str]:
         "",
         "",
         "for step in STEPS:  # one call per step, as the scalar path calls both",
-        '    print(f"step {step}: target {value(TARGET, step)}, '
+        '    print(f"step {int(step)}: target {value(TARGET, step)}, '
         'TensorFlow {value(tensorflow, step)}")',
     ]
 
@@ -136,7 +136,8 @@ def _vector_evaluation(target: Target, kernels: bool) -> list[str]:
         *ours,
         "theirs = np.asarray(tensorflow(STEPS)).reshape(-1)",
         "for i in SHOWN:",
-        '    print(f"step {STEPS[i]}: target {float(ours[i])!r}, TensorFlow {float(theirs[i])!r}")',
+        '    print(f"step {int(STEPS[i])}: target {float(ours[i])!r}, '
+        'TensorFlow {float(theirs[i])!r}")',
     ]
 
 

@@ -75,9 +75,23 @@ class Source(NamedTuple):
 
 
 def show(value) -> str:
-    """A value as source: an :class:`~conformance.cases.Expr` as its own source, anything else
-    as its ``repr``."""
-    return value.source if isinstance(value, Expr) else repr(value)
+    """A value as source that Python reads back: an :class:`~conformance.cases.Expr` as its own
+    source, an infinite or nan float as ``float("inf")`` (its ``repr`` is no Python), lists,
+    tuples and dicts item by item, anything else as its ``repr`` (numpy scalars need ``import
+    numpy as np``, which every reproducer has)."""
+    if isinstance(value, Expr):
+        return value.source
+    if isinstance(value, (float, np.floating)) and not np.isfinite(value):
+        text = f'float("{float(value)!r}")'
+        return text if isinstance(value, float) else f"np.{type(value).__name__}({text})"
+    if isinstance(value, list):
+        return f"[{', '.join(map(show, value))}]"
+    if isinstance(value, tuple):
+        items = ", ".join(map(show, value))
+        return f"({items},)" if len(value) == 1 else f"({items})"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{show(k)}: {show(v)}" for k, v in value.items()) + "}"
+    return repr(value)
 
 
 def kwargs(params: Mapping) -> list[str]:
