@@ -107,7 +107,9 @@ def _restarts(draw, v1: bool = False):
 @st.composite
 def _piecewise(draw):
     boundaries = sorted(draw(st.lists(st.integers(0, 10**6), min_size=1, max_size=5, unique=True)))
-    values = draw(st.lists(learning_rates, min_size=len(boundaries) + 1, max_size=len(boundaries) + 1))
+    values = draw(
+        st.lists(learning_rates, min_size=len(boundaries) + 1, max_size=len(boundaries) + 1)
+    )
     return {"boundaries": boundaries, "values": values}
 
 
@@ -217,14 +219,11 @@ def explicit_gradients(draw, max_updates: int = 6) -> ExplicitGradients:
     floats), and 1 to ``max_updates`` updates of gradients of their shapes."""
     sizes = draw(st.lists(st.integers(1, 33), min_size=1, max_size=2))
     initial = tuple(
-        Literal(tuple(draw(st.lists(_rate(-1.0, 1.0), min_size=n, max_size=n))))
-        for n in sizes
+        Literal(tuple(draw(st.lists(_rate(-1.0, 1.0), min_size=n, max_size=n)))) for n in sizes
     )
     updates = draw(st.integers(1, max_updates))
     gradients = tuple(
-        tuple(
-            Literal(tuple(draw(st.lists(_GRADIENT, min_size=n, max_size=n)))) for n in sizes
-        )
+        tuple(Literal(tuple(draw(st.lists(_GRADIENT, min_size=n, max_size=n)))) for n in sizes)
         for _ in range(updates)
     )
     return ExplicitGradients(initial, gradients)

@@ -179,7 +179,11 @@ KERAS_BAD_INPUTS: list[Case] = [
     *arguments_cases(
         "schedules.InverseTimeDecay",
         _INV,
-        {"initial_learning_rate": _some(REAL), "decay_steps": _some(COUNT), "decay_rate": _some(REAL)},
+        {
+            "initial_learning_rate": _some(REAL),
+            "decay_steps": _some(COUNT),
+            "decay_rate": _some(REAL),
+        },
     ),
     *arguments_cases(
         "schedules.CosineDecay",

@@ -129,7 +129,11 @@ def _check_pair(optimizer, kind: str, gradient, param, index: int) -> None:
             "(float variables are accepted)"
         )
     if gradient.dtype != param.dtype and kind != "keras3":
-        if kind == "keras2" and gradient.dtype.kind in "iub" and "velocity" in optimizer.slot_names():
+        if (
+            kind == "keras2"
+            and gradient.dtype.kind in "iub"
+            and "velocity" in optimizer.slot_names()
+        ):
             raise TypeError(
                 f"Cannot convert 1 - rho to EagerTensor of dtype {gradient.dtype}: the gradient "
                 f"of {where} is {gradient.dtype} (its variable's dtype is accepted)"
