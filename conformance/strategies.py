@@ -132,7 +132,6 @@ def _cyclical(draw, name: str):
 def schedule_params(api: str, flavor: str | None = None) -> st.SearchStrategy[dict]:
     """Valid arguments of a schedule or decay function (TensorFlow's names)."""
     name = registry.get(api).short
-    v1 = api.startswith("compat_v1.")
     builders = {
         "ExponentialDecay": lambda: _exponential(),
         "InverseTimeDecay": lambda: _exponential(),

@@ -47,8 +47,10 @@ def cast(x, dtype: str) -> np.ndarray:
     """``tf.cast(x, D)`` / ``tf.convert_to_tensor(x)``: round a number or array into the compute
     dtype (round to nearest even, as both IEEE casts do). A float32 result is a
     :class:`TensorLike`, whose arithmetic is TensorFlow's (subnormal operands and results are
-    zero); a subnormal value itself is kept, as TensorFlow's conversion keeps it."""
-    array = np.asarray(x, dtype=check_dtype(dtype))
+    zero); a subnormal value itself is kept, as TensorFlow's conversion keeps it. A number
+    beyond float32's range becomes inf, as ``tf.cast`` makes it, without a warning."""
+    with np.errstate(over="ignore"):
+        array = np.asarray(x, dtype=check_dtype(dtype))
     return array.view(TensorLike) if array.dtype == np.float32 else array
 
 
@@ -241,7 +243,11 @@ def log(x) -> np.ndarray:
 
 def pow(x, y) -> np.ndarray:  # noqa: A001 - mirrors tf.pow
     if operand_dtype(x, y) == np.float64:
-        return np.power(x, y)
+        # numpy's power of 0-d operands is not its power of arrays at the edges (a negative
+        # infinite base: nan alone, C's inf in an array): one loop for both, so that a step
+        # alone gives what it gives in an array.
+        shape = np.broadcast_shapes(np.shape(x), np.shape(y))
+        return np.power(np.atleast_1d(x), np.atleast_1d(y)).reshape(shape)
     return flush_subnormals(_kernels.pow(x, y))
 
 

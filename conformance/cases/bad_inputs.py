@@ -396,6 +396,26 @@ ZIP = (
     "step(grads, params, state) takes both lists and raises ValueError naming the counts"
 )
 
+#: tf.case(exclusive=True) in a traced function or graph.
+EXCLUSIVE_CASE = (
+    "Keras 2's PiecewiseConstantDecay, run in a traced function, finds more than one interval "
+    "holding the step where a boundary is nan and raises InvalidArgumentError (tf.case's "
+    "exclusive=True check); the reference compares with IEEE nan (every comparison false) and "
+    "returns values[0]"
+)
+#: Keras 2's tf.case returns the chosen value as it is.
+NOT_A_NUMBER = (
+    "Keras 2's PiecewiseConstantDecay returns the chosen value unconverted (a string or bool "
+    "tensor), which fails later, in the optimizer; the reference refuses values that are not "
+    "numbers when called, naming `values`"
+)
+#: Keras 3's RMSprop on an integer variable.
+INTEGER_VARIABLE = (
+    "Keras 3's RMSprop updates an int32 variable in integer arithmetic (its float "
+    "hyperparameters cast to int32); the reference refuses an integer variable "
+    "(InvalidArgumentError naming the parameter), as every other TensorFlow optimizer does"
+)
+
 _DIFFERENCES: list[tuple[str, dict[str, str]]] = [
     ("decay_steps-subnormal", {"float64": EXACT_FORMULA}),
     ("first_decay_steps-subnormal", {"float64": EXACT_FORMULA}),
@@ -405,7 +425,13 @@ _DIFFERENCES: list[tuple[str, dict[str, str]]] = [
     ("t_mul-subnormal", {"scalar": SUBNORMAL_OPERAND, "float64": EXACT_FORMULA}),
     ("m_mul-subnormal", {"scalar": SUBNORMAL_OPERAND, "float64": EXACT_FORMULA}),
     ("gamma-subnormal", {"scalar": SUBNORMAL_OPERAND, "float64": EXACT_FORMULA}),
-    ("boundaries-nan", {"float64": EXACT_FORMULA}),
+    ("boundaries-nan", {"float64": EXACT_FORMULA, "keras2": EXCLUSIVE_CASE}),
+    ("boundaries-unsorted", {"compat_v1.graph": GRAPH_MODE}),
+    ("alpha-above-float32-max", {"float64": EXACT_FORMULA}),
+    ("warmup_steps-subnormal", {"float64": EXACT_FORMULA}),
+    ("values-strings", {"keras2": NOT_A_NUMBER}),
+    ("values-bools", {"keras2": NOT_A_NUMBER}),
+    ("RMSprop/bad-input/params-int32", {"keras3": INTEGER_VARIABLE}),
     ("above-float32-max", {"compat_v1.graph": GRAPH_MODE}),
     ("step-beyond-int64", {"compat_v1.graph": GRAPH_MODE}),
     ("learning_rate-str", {"compat_v1.graph": GRAPH_MODE}),
@@ -580,6 +606,9 @@ DENORMAL_OPTIMIZER_CASES: list[OptimizerCase] = [
     for api in ("optimizers.Adam", "optimizers.legacy.Adam", "compat_v1.AdamOptimizer")
 ]
 
+#: Checked in float32 mode only: the float64 mode is the exact formula of a valid update, while
+#: these cases write their variables and gradients out in float32 (or another dtype on
+#: purpose), and TensorFlow's answer to them is its float32 one.
 BAD_INPUT_OPTIMIZER_CASES: list[OptimizerCase] = with_differences(
-    [*OPTIMIZER_BAD_INPUTS, *DENORMAL_OPTIMIZER_CASES]
+    [replace(case, float64=False) for case in [*OPTIMIZER_BAD_INPUTS, *DENORMAL_OPTIMIZER_CASES]]
 )

@@ -381,10 +381,11 @@ def evaluate(
     factory: Callable, steps: np.ndarray, timeout: float | None = None, per_step: bool = False
 ) -> Outcome:
     """Build, then call on the whole step vector; where that raises, step by step. With
-    ``per_step``, one call per step (each step a numpy scalar of the steps' dtype, or a 0-d step
-    tensor), as training calls a schedule. A step as a user passes it (not a 1-d array) is one
-    call. The whole of it must end within ``timeout`` seconds (:class:`TimedOut`);
-    values that are not real numbers, one per step, are :class:`BadReturn`."""
+    ``per_step``, one call per step (each a 0-d step tensor), as training calls a schedule.
+    ``steps`` is what :func:`fed_steps` gives: a step tensor, or a step as a user passes it (a
+    case's ``step_input``), which gets one call. The whole of it must end within ``timeout``
+    seconds (:class:`TimedOut`); values that are not real numbers, one per step, are
+    :class:`BadReturn`."""
     outcome = call_with_deadline(lambda: _evaluate(factory, steps, per_step), timeout)
     if outcome.values is not None:
         outcome.values = _checked_values(outcome.values, int(np.size(steps)), per_step)
@@ -427,7 +428,7 @@ def _evaluate(factory: Callable, steps: np.ndarray, one_at_a_time: bool = False)
         schedule = factory()
     except Exception as error:  # noqa: BLE001 - the exception is the result
         return Outcome(error=error_name(error), phase="construct", message=str(error))
-    if np.ndim(steps) != 1:  # a single step (as a user passes it): one call, whatever it gives
+    if not _is_step_tensor(steps):  # a step as a user passes it: one call, whatever it gives
         try:
             return Outcome(values=np.asarray(schedule(steps)))
         except Exception as error:  # noqa: BLE001
@@ -447,6 +448,11 @@ def _evaluate(factory: Callable, steps: np.ndarray, one_at_a_time: bool = False)
 def _each_step(steps: np.ndarray) -> list:
     """The steps one by one, as numpy scalars; a step tensor's (:class:`reference.TensorSteps`)
     as 0-d step tensors, so that each still says it is one."""
-    if getattr(steps, "is_tensor", False):
+    if _is_step_tensor(steps):
         return [steps[i, ...] for i in range(len(steps))]
     return list(steps)
+
+
+def _is_step_tensor(steps) -> bool:
+    """Whether ``steps`` stands for a TensorFlow step tensor (:class:`reference.TensorSteps`)."""
+    return bool(getattr(steps, "is_tensor", False))

@@ -46,6 +46,7 @@ import math
 import numpy as np
 
 from reference import _arith, schedules
+from reference.errors import InvalidArgumentError
 from reference.schedules import _out_of_domain as out_of_domain
 from reference.schedules._out_of_domain import is_python_int, tensorflow_dtype
 from reference.schedules._schedule import LearningRateSchedule, compute_dtype
@@ -148,6 +149,11 @@ def natural_exp_decay(
         >>> natural_exp_decay(0.1, [9, 10], 10, 0.5, staircase=True).tolist()
         [0.1, 0.06065306597126335]
     """
+    if isinstance(decay_rate, str):  # eagerly, tf.negative meets the string tensor first
+        raise InvalidArgumentError(
+            "Value for attr 'T' of string is not in the list of allowed values: decay_rate="
+            f"{decay_rate!r} is a string (a number is accepted)"
+        )
     out_of_domain.check_conversion("decay_rate", decay_rate)
     rate_dtype = tensorflow_dtype(decay_rate)
     if rate_dtype not in _arith.DTYPES:

@@ -12,13 +12,14 @@ Measured with the bad-input catalogue (``conformance/cases/bad_inputs.py``) on T
 * a gradient whose shape is not its variable's: ``InvalidArgumentError`` (the fused kernels and
   Keras's element-wise ops), except that Keras >= 2.11, Keras 3 and the legacy Python paths
   broadcast a gradient that broadcasts to the variable, and TF1's gradient descent refuses any
-  other rank at graph construction (``ValueError``);
+  other shape at graph construction (``ValueError``);
 * a gradient whose dtype is not its variable's (float64 or int32 for float32): Keras 3 casts
   it; the other Keras optimizers and TF1 raise ``InvalidArgumentError`` (tf_keras's RMSprop,
   ``TypeError`` for an integer gradient). TF1's graph kernels abort the process for a float64
   gradient, which the catalogue therefore leaves out;
 * an integer variable: no Adam kernel takes it (``InvalidArgumentError``); the legacy RMSprop
-  cannot make its epsilon an int32 (``TypeError``);
+  cannot make its epsilon an int32, nor Keras 2's RMSprop its rho (``TypeError``); Keras 3's
+  RMSprop updates it in integer arithmetic (a documented difference: the reference refuses it);
 * a hyperparameter TensorFlow cannot convert: see :data:`_REFUSED`.
 
 Gradients and variables of the *same* float dtype are the contract, whatever that dtype is:
@@ -40,7 +41,7 @@ _NOT_CONVERTED = frozenset({"name", "amsgrad", "centered", "use_locking", "adapt
 
 #: The exception each family raises for a hyperparameter it cannot convert, by what it is
 #: (``None``, a string); ``(family, argument)`` before ``family``. A float beyond float32's
-#: largest number is ValueError everywhere.
+#: largest number is ValueError, except where :data:`_OVERFLOWS_TO_INF` says.
 _REFUSED: dict[str, dict[object, type[Exception]]] = {
     "none": {
         "keras3": ValueError,
@@ -53,6 +54,8 @@ _REFUSED: dict[str, dict[object, type[Exception]]] = {
         "keras3": ValueError,
         ("keras2", "learning_rate"): TypeError,
         ("keras2", "beta_1"): UnimplementedError,
+        ("keras2", "epsilon"): InvalidArgumentError,
+        ("keras2", "rho"): TypeError,
         "keras2": ValueError,
         ("legacy", "epsilon"): TypeError,
         "legacy": ValueError,
@@ -60,6 +63,20 @@ _REFUSED: dict[str, dict[object, type[Exception]]] = {
         "compat_v1": UnimplementedError,
     },
 }
+
+
+#: ``(family, argument)`` where a float beyond float32's largest number is taken and becomes
+#: inf in float32 (Keras keeps these as Python floats that each update converts alongside a
+#: float32 tensor; measured, TF 2.15 and 2.21): the update then computes with inf.
+_OVERFLOWS_TO_INF = frozenset(
+    {
+        ("keras3", "epsilon"),
+        ("keras2", "epsilon"),
+        ("legacy", "epsilon"),
+        ("keras3", "rho"),
+        ("keras2", "rho"),
+    }
+)
 
 
 def family(optimizer) -> str:
@@ -106,7 +123,12 @@ def _check_hyperparameters(optimizer, kind: str) -> None:
                 f"{argument}={value!r} cannot become a tensor (a number is accepted); "
                 "TensorFlow raises this class"
             )
-        if isinstance(value, float) and math.isfinite(value) and abs(value) > FLOAT32_MAX:
+        if (
+            isinstance(value, float)
+            and math.isfinite(value)
+            and abs(value) > FLOAT32_MAX
+            and (kind, argument) not in _OVERFLOWS_TO_INF
+        ):
             raise ValueError(
                 "Can't convert Python sequence with a value out of range for a double-precision "
                 f"float: {argument}={value!r} is beyond float32's largest number (3.4e38)"
@@ -119,6 +141,11 @@ def _check_pair(optimizer, kind: str, gradient, param, index: int) -> None:
     gradient, param = np.asarray(gradient), np.asarray(param)
     where = f"parameter {index} ({param.dtype}{list(param.shape)})"
     if param.dtype.kind in "iub":
+        if kind == "keras2" and "velocity" in optimizer.slot_names():
+            raise TypeError(
+                f"Cannot convert rho to EagerTensor of dtype {param.dtype}: {where} is an "
+                "integer variable (float variables are accepted)"
+            )
         if kind == "legacy" and optimizer.slot_names()[0] == "rms":
             raise TypeError(
                 f"Cannot convert the epsilon to EagerTensor of dtype {param.dtype}: {where} is "
@@ -150,10 +177,10 @@ def _check_pair(optimizer, kind: str, gradient, param, index: int) -> None:
     )
     if broadcasts and python_path:
         return
-    if kind == "compat_v1" and not optimizer.slot_names() and gradient.ndim != param.ndim:
+    if kind == "compat_v1" and not optimizer.slot_names():
         raise ValueError(
-            f"Shapes must be equal rank, but are {param.ndim} and {gradient.ndim}: the gradient "
-            f"of {where} has shape {list(gradient.shape)} (its variable's shape is accepted)"
+            f"Shapes {list(param.shape)} and {list(gradient.shape)} must be equal: the gradient "
+            f"of {where} has another shape than its variable (its variable's shape is accepted)"
         )
     raise InvalidArgumentError(
         f"the gradient of {where} has shape {list(gradient.shape)}: TensorFlow's kernels take a "

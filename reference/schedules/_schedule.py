@@ -60,8 +60,14 @@ class LearningRateSchedule:
             value = self._out_of_domain(steps)
             if value is None:
                 value = self._value(steps)
-            value = _arith.flush_subnormals(value)
+            if self._computes_result():
+                value = _arith.flush_subnormals(value)
         return _arith.as_result(value, step)
+
+    def _computes_result(self) -> bool:
+        """Whether TensorFlow's result is computed (then flushed to zero where subnormal), not
+        one of the arguments selected as it is."""
+        return True
 
     def _tensor_arguments(self) -> dict:
         """The arguments TensorFlow converts to tensors when the schedule is called."""

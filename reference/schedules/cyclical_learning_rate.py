@@ -466,11 +466,18 @@ class ExponentialCyclicalLearningRate(CyclicalLearningRate):
             dtype=dtype,
         )
 
+    #: tfa never converts gamma itself: only its scale_fn (``gamma ** x``) meets it, after the
+    #: step, so that an integer step tensor raises TypeError whatever gamma is.
+    _PYTHON_ARGUMENTS = CyclicalLearningRate._PYTHON_ARGUMENTS | {"gamma"}
+
     def _scale(self, m: np.ndarray) -> np.ndarray:
+        out_of_domain.check_conversion("gamma", self.gamma)
         (gamma,) = self._cast(self.gamma)
         return _arith.pow(gamma, m)
 
     def _scale_of_integer_step(self, step: np.ndarray) -> np.ndarray:
+        if self.gamma is None:  # gamma ** step converts None (ValueError) before the step
+            out_of_domain.check_conversion("gamma", self.gamma)
         if is_python_int(self.gamma):
             raise InvalidArgumentError(
                 "cannot compute Mul as input #1(zero-based) was expected to be a float tensor but "
