@@ -11,6 +11,8 @@ with its reproducer and as a catalogue entry (:func:`catalogue_entry`) to paste 
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 from hypothesis import strategies as st
 
@@ -174,8 +176,14 @@ def schedule_cases(draw, api: str, flavor: str | None = None) -> Case:
     boundaries = tuple(
         int(params[k]) for k in ("decay_steps", "first_decay_steps", "step_size") if k in params
     ) + tuple(params.get("boundaries", ()))
-    case = schedule_case(api, "fuzz", params, draw(steps(boundaries)), tags={"fuzz"})
-    return case
+    drawn = draw(steps(boundaries))
+    return schedule_case(api, _label(params, drawn), params, drawn, tags={"fuzz"})
+
+
+def _label(*content) -> str:
+    """``fuzz-<digest>``: a case id of its own for every drawn case, since the oracles keep
+    what they computed by case id (one shared id would hand an example another's values)."""
+    return "fuzz-" + hashlib.sha256(repr(content).encode()).hexdigest()[:16]
 
 
 # -- optimizers -------------------------------------------------------------------------------
@@ -235,9 +243,9 @@ def optimizer_cases(draw, api: str) -> OptimizerCase:
     tagged ``vector``, so that TensorFlow's kernels are plugged into the target."""
     gradients = draw(explicit_gradients())
     tags = {"fuzz"} | ({"vector"} if max(gradients.shapes) >= 8 else set())
-    return optimizer_case(
-        api, "fuzz", draw(_hyperparameters(api)), draw(learning_rates), gradients, tags=tags
-    )
+    hyperparameters, learning_rate = draw(_hyperparameters(api)), draw(learning_rates)
+    label = _label(hyperparameters, learning_rate, gradients)
+    return optimizer_case(api, label, hyperparameters, learning_rate, gradients, tags=tags)
 
 
 def catalogue_entry(case: Case | OptimizerCase) -> str:

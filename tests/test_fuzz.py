@@ -52,11 +52,12 @@ SCHEDULES = _entries(strategies.SCHEDULE_APIS)
 OPTIMIZERS = _entries(registry.names("optimizer"))
 
 
-def _judge(check: Check, target) -> None:
+def _judge(check: Check, target, judged: list) -> None:
     try:
         verdict = run_check(check, ORACLE, target)
     except NotApplicable:
         return
+    judged.append(verdict.steps_checked)
     if not verdict.passed:
         raise AssertionError(
             f"{verdict.explain()}\nAdd it to the catalogue:\n    "
@@ -71,14 +72,18 @@ def test_random_schedules_agree_with_tensorflow(api, entry, path, target):
     if target.missing(api) is not None:
         pytest.skip(f"not implemented: {target.missing(api)}")
 
+    judged: list[int] = []
+
     @FUZZ
     @given(case=strategies.schedule_cases(api, entry.flavor))
     def agrees(case):
         if not case.applies_to(entry):
             return
-        _judge(Check(case, entry, "float32", path), target)
+        _judge(Check(case, entry, "float32", path), target, judged)
 
     agrees()
+    # A property that held for no example would pass without checking anything.
+    assert judged and sum(judged), f"no example of {api} was checked on {entry.key}, {path} path"
 
 
 @needs_tensorflow
@@ -87,9 +92,12 @@ def test_random_optimizers_agree_with_tensorflow(api, entry, target):
     if target.missing(api) is not None:
         pytest.skip(f"not implemented: {target.missing(api)}")
 
+    judged: list[int] = []
+
     @FUZZ
     @given(case=strategies.optimizer_cases(api))
     def agrees(case):
-        _judge(Check(case, entry, "float32", "trajectory"), target)
+        _judge(Check(case, entry, "float32", "trajectory"), target, judged)
 
     agrees()
+    assert judged and sum(judged), f"no example of {api} was checked on {entry.key}"
