@@ -46,6 +46,7 @@ def _dense_cases():
             isinstance(case.gradients, SparseGradients)
             or case.family == "GradientDescentOptimizer"
             or "invalid" in case.tags  # argument handling, not the formula
+            or "bad-input" in case.tags  # likewise (docs/bad_inputs.md)
         ):
             continue
         short = replace(case, gradients=replace(case.gradients, steps=STEPS))

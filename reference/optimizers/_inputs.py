@@ -89,10 +89,12 @@ def family(optimizer) -> str:
     return optimizer.flavor
 
 
-def check(optimizer, gradients: list, params: list) -> list[int]:
+def check(optimizer, gradients: list, params: list, first: bool = True) -> list[int]:
     """The indices of the parameters this step updates (those with a gradient); raises what
     TensorFlow raises for the inputs, with a message that names the argument and what is
-    accepted."""
+    accepted. ``first``: the first step, whose parameters have the dtypes the variables were
+    created with; later ones are the optimizer's own results, in its compute dtype, so that
+    only the first step compares a gradient's dtype with its variable's."""
     kind = family(optimizer)
     _check_hyperparameters(optimizer, kind)
     if len(gradients) != len(params):
@@ -108,7 +110,7 @@ def check(optimizer, gradients: list, params: list) -> list[int]:
             "parameter is accepted; None leaves that parameter alone)"
         )
     for i in updated:
-        _check_pair(optimizer, kind, gradients[i], params[i], i)
+        _check_pair(optimizer, kind, gradients[i], params[i], i, first)
     return updated
 
 
@@ -135,7 +137,7 @@ def _check_hyperparameters(optimizer, kind: str) -> None:
             )
 
 
-def _check_pair(optimizer, kind: str, gradient, param, index: int) -> None:
+def _check_pair(optimizer, kind: str, gradient, param, index: int, first: bool) -> None:
     if getattr(gradient, "indices", None) is not None:  # IndexedSlices: checked by the update
         return
     gradient, param = np.asarray(gradient), np.asarray(param)
@@ -155,7 +157,7 @@ def _check_pair(optimizer, kind: str, gradient, param, index: int) -> None:
             f"{where} is an integer variable, which TensorFlow's optimizer kernels do not take "
             "(float variables are accepted)"
         )
-    if gradient.dtype != param.dtype and kind != "keras3":
+    if first and gradient.dtype != param.dtype and kind != "keras3":
         if (
             kind == "keras2"
             and gradient.dtype.kind in "iub"

@@ -134,7 +134,7 @@ class Optimizer:
         gradients, _ = _as_list(grads, keep=IndexedSlices)
         # Inputs outside the contract get TensorFlow's answer (reference/optimizers/_inputs.py):
         # the parameters to update are those with a gradient.
-        updated = _inputs.check(self, gradients, arrays)
+        updated = _inputs.check(self, gradients, arrays, first=state[self.counter] == 0)
         scalars = self._prepare(state)
         new_state: State = dict(state)
         slots = {name: list(state[name]) for name in self.slot_names()}
