@@ -51,7 +51,9 @@ FIRST_STEPS = 32
 #: Key steps (boundaries, restarts, far steps) a case stores at most; more are sampled evenly.
 KEY_STEPS = 48
 
-VALUE_DTYPES = ("float32", "float64", "int32", "int64")
+#: ``bool`` and ``string``: what TensorFlow returned where a bad input made it return no number
+#: (Keras 2's PiecewiseConstantDecay hands back bool or string ``values`` as they are).
+VALUE_DTYPES = ("float32", "float64", "int32", "int64", "bool", "string")
 PATHS = ("scalar", "vector")
 PHASES = ("construct", "call")
 
@@ -130,6 +132,8 @@ def encode_values(values: np.ndarray, step_errors: np.ndarray | None = None) -> 
             encoded.append(None)
         elif values.dtype.kind in "iub":
             encoded.append(_Number(str(int(value))))
+        elif values.dtype.kind in "OSU":
+            encoded.append(value.decode() if isinstance(value, bytes) else str(value))
         elif np.isnan(value):
             encoded.append("nan")
         elif np.isinf(value):
@@ -155,7 +159,9 @@ def float32_text(value) -> str:
 def decode_values(items: Sequence, dtype: str) -> np.ndarray:
     """The inverse of :func:`encode_values` (``None`` reads as nan)."""
     specials = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
-    if dtype in ("int32", "int64"):
+    if dtype == "string":
+        return np.asarray(items, dtype=object)
+    if dtype in ("int32", "int64", "bool"):
         return np.asarray([0 if v is None else v for v in items], dtype=dtype)
     doubles = [math.nan if v is None else specials.get(v, v) for v in items]
     # A JSON number is a double; the double of a float32's shortest decimal rounds back to
@@ -171,7 +177,8 @@ def encode_outcome(outcome: Outcome) -> dict:
             "message": _first_line(outcome.message),
         }
     values = np.asarray(outcome.values).reshape(-1)
-    record: dict[str, Any] = {"dtype": str(values.dtype)}
+    dtype = "string" if values.dtype.kind in "OSU" else str(values.dtype)
+    record: dict[str, Any] = {"dtype": dtype}
     errors = outcome.step_errors
     record["values"] = encode_values(values, errors)
     if errors is not None:
@@ -528,6 +535,8 @@ class _Schema:
             self.fail(where, f"must be a list of {count} values (one per {each})")
         for i, item in enumerate(items):
             ok = item is None or (isinstance(item, (int, float)) and not isinstance(item, bool))
+            if dtype == "string":
+                ok = isinstance(item, str)
             ok = ok or (dtype.startswith("float") and item in ("nan", "inf", "-inf"))
             if dtype.startswith("int") and isinstance(item, float):
                 ok = False

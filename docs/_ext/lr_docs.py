@@ -450,7 +450,9 @@ def trajectory(optimizer, gradient: str, updates: int, theta0: float) -> dict:
             g = float(eval(code, namespace))  # noqa: S307 - the page's own expression
             gradients.append(g)
             rates.append(float(np.asarray(optimizer.learning_rate_at(state[optimizer.counter]))))
-            (theta,), state = optimizer.step([np.asarray([g])], [theta], state)
+            # The gradient in its variable's dtype, as TensorFlow's optimizers require.
+            gradient_array = np.asarray([g], dtype=optimizer.dtype)
+            (theta,), state = optimizer.step([gradient_array], [theta], state)
             thetas.append(float(theta[0]))
             for name, value in state.items():
                 if isinstance(value, tuple) and len(value) == 1:
