@@ -8,10 +8,11 @@ only and never imports TensorFlow.
 
 ``float32_kernels`` and ``current_float32_kernels`` are the kernels hook of the conformance
 contract (docs/contract.md): the suite plugs TensorFlow's own float32 kernels (an object of the
-protocol ``Float32Kernels``) in, to check the vector path to the bit. ``LR_CONFORMANCE_ELEMENTWISE`` declares that a schedule called on an
-array of steps gives what it gives called on each step alone (numpy, element by element, with
-the C library's transcendentals unless the hook plugs others in), so that the suite's scalar
-path may call it once on all its steps.
+protocol ``Float32Kernels``) in, to check the vector path to the bit.
+``LR_CONFORMANCE_ELEMENTWISE`` declares that a schedule called on an array of steps gives what
+it gives called on each step alone (numpy, element by element, with the C library's
+transcendentals unless the hook plugs others in), so that the suite's scalar path may call it
+once on all its steps.
 """
 
 from reference._arith import Float32Kernels, current_float32_kernels, float32_kernels
