@@ -30,7 +30,7 @@ from types import ModuleType
 import numpy as np
 
 from conformance import registry
-from conformance.cases import Case, LearningRateSpec, OptimizerCase, SparseGradients
+from conformance.cases import Case, Expr, LearningRateSpec, OptimizerCase, SparseGradients
 from conformance.outcome import Outcome, Trajectory, error_name, per_step
 from conformance.source import format_kwargs, steps_repr
 
@@ -47,8 +47,9 @@ class TimedOut(Exception):
     """The target's call did not return within the deadline."""
 
 
-#: The flavour of a schedule an optimizer of each flavour is given.
-SCHEDULE_FLAVOR = {"keras3": "keras3", "keras2": "keras2", "legacy": "keras2"}
+#: The flavour of a schedule an optimizer of each flavour is given (tensorflow-addons'
+#: optimizers, flavour None, take TF 2.13-2.15's Keras 2 schedules).
+SCHEDULE_FLAVOR = {"keras3": "keras3", "keras2": "keras2", "legacy": "keras2", None: "keras2"}
 
 
 @dataclass(frozen=True)
@@ -172,10 +173,14 @@ class Target:
 
     # -- optimizers --------------------------------------------------------------------------
 
-    def learning_rate(self, case: OptimizerCase, flavor: str, dtype: str):
-        """The case's learning rate as the target takes it: a float, a schedule of the
-        flavour's schedule code, or a callable of the global step for a TF1 decay function."""
-        spec = case.learning_rate
+    def learning_rate(self, case: OptimizerCase, flavor: str | None, dtype: str):
+        """The case's learning rate as the target takes it: a float, a callable of no argument,
+        a schedule of the flavour's schedule code, or a callable of the global step for a TF1
+        decay function."""
+        return self._rate(case.built_learning_rate(), flavor, dtype)
+
+    def _rate(self, spec, flavor: str | None, dtype: str):
+        """A learning rate (or a schedule-valued hyperparameter) as the target takes it."""
         if not isinstance(spec, LearningRateSpec):
             return spec
         module, name = spec.api.split(".", 1)
@@ -186,17 +191,20 @@ class Target:
         flavor = SCHEDULE_FLAVOR.get(flavor, flavor)
         return schedule(**spec.params, dtype=dtype, flavor=flavor)
 
-    def optimizer(self, case: OptimizerCase, flavor: str, dtype: str):
-        """The target's optimizer for the case, built as TensorFlow's is."""
+    def optimizer(self, case: OptimizerCase, flavor: str | None, dtype: str):
+        """The target's optimizer for the case, built as TensorFlow's is (flavour None:
+        tensorflow-addons', ``PKG.addons.X``)."""
         learning_rate = self.learning_rate(case, flavor, dtype)
+        params = {k: self._rate(v, flavor, dtype) for k, v in case.built_params().items()}
         if flavor == "compat_v1":
             cls = getattr(self.submodule("compat_v1"), case.family)
-            return cls(learning_rate, **case.params, dtype=dtype)
-        if flavor == "legacy":
-            cls = getattr(self.submodule("optimizers.legacy"), case.family)
-            return cls(learning_rate=learning_rate, **case.params, dtype=dtype)
+            return cls(learning_rate, **params, dtype=dtype)
+        if flavor in ("legacy", None):
+            module = "optimizers.legacy" if flavor == "legacy" else "addons"
+            cls = getattr(self.submodule(module), case.family)
+            return cls(learning_rate=learning_rate, **params, dtype=dtype)
         cls = getattr(self.submodule("optimizers"), case.family)
-        return cls(learning_rate=learning_rate, **case.params, dtype=dtype, flavor=flavor)
+        return cls(learning_rate=learning_rate, **params, dtype=dtype, flavor=flavor)
 
     def trajectory(self, case: OptimizerCase, flavor: str, dtype: str, kernels=None) -> Trajectory:
         """Every parameter after every update, as one ``(updates, width)`` float64 array, run
@@ -207,12 +215,15 @@ class Target:
         except Exception as error:  # noqa: BLE001 - compared with TensorFlow's
             return Trajectory(None, error=type(error).__name__, message=str(error))
         params = gradients.initial_params()
-        state = optimizer.init(params)
         rows = []
-        with self.plugged(kernels):
-            for step_gradients in self._gradient_steps(gradients):
-                params, state = optimizer.step(step_gradients, params, state)
-                rows.append(np.concatenate([np.asarray(p, np.float64).ravel() for p in params]))
+        try:
+            state = optimizer.init(params)
+            with self.plugged(kernels):
+                for step_gradients in self._gradient_steps(gradients):
+                    params, state = optimizer.step(step_gradients, params, state)
+                    rows.append(np.concatenate([np.asarray(p, np.float64).ravel() for p in params]))
+        except Exception as error:  # noqa: BLE001 - TensorFlow raises there too (when applied)
+            return Trajectory(None, error=type(error).__name__, message=str(error))
         return Trajectory(np.stack(rows), state[optimizer.counter])
 
     def _gradient_steps(self, gradients) -> Iterator[list]:
@@ -227,31 +238,18 @@ class Target:
             for row in gradients.columns():
                 yield gradients.split(row)
 
-    def optimizer_source(self, case: OptimizerCase, flavor: str, dtype: str) -> str:
+    def optimizer_source(self, case: OptimizerCase, flavor: str | None, dtype: str) -> str:
         """The target's optimizer call as Python source, for reproducers."""
-        lr = case.learning_rate
-        if isinstance(lr, LearningRateSpec):
-            module, name = lr.api.split(".", 1)
-            shown = ", ".join(f"{k}={v!r}" for k, v in lr.params.items())
-            if module == "compat_v1":
-                lr = (
-                    f"lambda step: {self.name}.compat_v1.{name}(global_step=step, {shown}, "
-                    f"dtype={dtype!r})"
-                )
-            else:
-                schedule_flavor = "keras2" if flavor == "legacy" else flavor
-                lr = (
-                    f"{self.name}.schedules.{name}({shown}, dtype={dtype!r}, "
-                    f"flavor={schedule_flavor!r})"
-                )
-        else:
-            lr = repr(lr)
-        arguments = [f"{k}={v!r}" for k, v in case.params.items()] + [f"dtype={dtype!r}"]
+        lr = self._rate_source(case.learning_rate, flavor, dtype)
+        arguments = [
+            f"{k}={self._rate_source(v, flavor, dtype)}" for k, v in case.params.items()
+        ] + [f"dtype={dtype!r}"]
         if flavor == "compat_v1":
             where = f"{self.name}.compat_v1.{case.family}({', '.join([lr, *arguments])})"
-        elif flavor == "legacy":
+        elif flavor in ("legacy", None):
+            module = "optimizers.legacy" if flavor == "legacy" else "addons"
             where = (
-                f"{self.name}.optimizers.legacy.{case.family}"
+                f"{self.name}.{module}.{case.family}"
                 f"({', '.join([f'learning_rate={lr}', *arguments])})"
             )
         else:
@@ -264,6 +262,22 @@ class Target:
             f"{where}: init(g.initial_params()), then step(g[t], params, state) for t < "
             f"{case.gradients.steps}, g = conformance.cases.{case.gradients!r}"
         )
+
+    def _rate_source(self, value, flavor: str | None, dtype: str) -> str:
+        """A learning rate or hyperparameter as source (see :meth:`_rate`)."""
+        if isinstance(value, Expr):
+            return value.source
+        if not isinstance(value, LearningRateSpec):
+            return repr(value)
+        module, name = value.api.split(".", 1)
+        shown = ", ".join(f"{k}={v!r}" for k, v in value.params.items())
+        if module == "compat_v1":
+            return (
+                f"lambda step: {self.name}.compat_v1.{name}(global_step=step, {shown}, "
+                f"dtype={dtype!r})"
+            )
+        schedule_flavor = SCHEDULE_FLAVOR.get(flavor, flavor)
+        return f"{self.name}.schedules.{name}({shown}, dtype={dtype!r}, flavor={schedule_flavor!r})"
 
 
 # -- calling a target ------------------------------------------------------------------------
