@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from conformance.cases import OptimizerCase
+from conformance.compare import Divergence
 from conformance.outcome import Trajectory
 from conformance.tolerance import SAFETY
-from conformance.ulp import U
+from conformance.ulp import U, ulp_distance
 
 #: float32 mode against TensorFlow, relative to each parameter's scale.
 FLOAT32_RELATIVE = 1e-6
@@ -141,6 +142,8 @@ class TrajectoryVerdict:
     worst_over_bound: float = 0.0
     bit_exact: float = 0.0
     first_step: int | None = None
+    #: The first update and parameter over budget, as data.
+    first_divergence: Divergence | None = None
     detail: str = ""
     reproducer: list[str] = field(default_factory=list)
 
@@ -178,10 +181,10 @@ def compare_trajectories(
     )
     if target.error or tensorflow.error:
         verdict.passed = target.error == tensorflow.error
-        verdict.detail = (
-            f"target raised {target.error}: {target.message}; "
-            f"TensorFlow raised {tensorflow.error}: {tensorflow.message}"
-        )
+        if verdict.passed:
+            verdict.detail = f"both raise {target.error}"
+        else:
+            verdict.detail = f"TensorFlow {_raised(tensorflow)}; the target {_raised(target)}"
         return verdict
     every = np.arange(case.gradients.steps)
     rows = every if getattr(tensorflow, "rows", None) is None else tensorflow.rows
@@ -212,8 +215,8 @@ def compare_trajectories(
             i, j = np.argwhere(~compared)[0]
             verdict.detail = (
                 f"compared up to the first non-finite value (parameter {j} at "
-                f"step {rows[i]}: target {ours[i, j]!r}, TensorFlow "
-                f"{theirs[i, j]!r}); float32 cancellation and the exact formula "
+                f"step {rows[i]}: target {float(ours[i, j])!r}, TensorFlow "
+                f"{float(theirs[i, j])!r}); float32 cancellation and the exact formula "
                 "part there"
             )
     verdict.bound = float(np.max(bound))
@@ -230,6 +233,18 @@ def compare_trajectories(
         i, j = np.argwhere(over)[0]
         t = int(rows[i])
         verdict.first_step = t
+        verdict.first_divergence = Divergence(
+            step=t,
+            target=float(ours[i, j]),
+            oracle=float(theirs[i, j]),
+            index=int(i),
+            parameter=int(j),
+            **(
+                {"ulp": float(ulp_distance(ours[i, j], theirs[i, j]))}
+                if dtype == "float32"
+                else {"error": float(error[i, j]), "bound": float(bound[j])}
+            ),
+        )
         sampled = (
             ""
             if len(rows) == len(every)
@@ -242,7 +257,8 @@ def compare_trajectories(
         )
         verdict.detail = (
             f"first divergence after update {t + 1} (step {t}), parameter {j}: "
-            f"target {float(ours[i, j])!r}, TensorFlow {float(theirs[i, j])!r}, "
+            f"target {float(ours[i, j])!r}, TensorFlow {float(theirs[i, j])!r}"
+            f"{f' ({verdict.first_divergence.ulp:g} ULP)' if dtype == 'float32' else ''}, "
             f"relative error {error[i, j]:.3g} (bound {bound[j]:.3g}"
             f"{'; float32 mode must be bit-exact' if dtype == 'float32' else ''})"
             f"{sampled}"
@@ -253,3 +269,11 @@ def compare_trajectories(
             f"TensorFlow {tensorflow.counter}"
         )
     return verdict
+
+
+def _raised(run: Trajectory) -> str:
+    """``raises X (message)``, or ``returns a trajectory``."""
+    if not run.error:
+        return "returns a trajectory"
+    text = run.message.splitlines()[0][:160] if run.message else ""
+    return f"raises {run.error}" + (f" ({text})" if text else "")

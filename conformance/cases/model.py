@@ -29,14 +29,30 @@ def around(*points: int) -> list[int]:
     return [q for p in points for q in (p - 1, p, p + 1) if q >= 0]
 
 
-class Span(list):
-    """A dense run of steps (from :func:`span`). Every other step a case lists is a key step:
-    a boundary, a restart, a far step. The scalar path, which is slow, checks every key step and
-    an evenly spaced sample of the spans (:meth:`Case.sampled`)."""
+@dataclass(frozen=True)
+class Span:
+    """A dense run of steps (from :func:`span`): ``range(start, stop, step)``. Every other step
+    a case lists is a key step: a boundary, a restart, a far step. The scalar path, which is
+    slow, checks every key step and an evenly spaced sample of the spans (:meth:`Case.sampled`).
+    Held as its bounds, not as a list: a million-step span costs nothing until
+    :func:`steps_of` makes it an array."""
+
+    start: int
+    stop: int
+    step: int = 1
+
+    def __iter__(self):
+        return iter(range(self.start, self.stop, self.step))
+
+    def __len__(self) -> int:
+        return len(range(self.start, self.stop, self.step))
+
+    def array(self) -> np.ndarray:
+        return np.arange(self.start, self.stop, self.step, dtype=np.int64)
 
 
 def span(start: int, stop: int, step: int = 1) -> Span:
-    return Span(range(start, stop, step))
+    return Span(start, stop, step)
 
 
 #: At most this many steps of a case's spans go through the scalar path (all of them for
@@ -48,8 +64,8 @@ def steps_of(*parts: Iterable | int, spans: bool = True) -> np.ndarray:
     """The sorted, distinct int64 steps of all parts (ints, or nested lists and ranges of them);
     with ``spans=False``, only the key steps (those not in a :class:`Span`)."""
     values: list[int] = []
-    # A span holds only ints: converted whole, since a million-step span visited one int at a
-    # time costs a minute at import.
+    # A span is made an array whole, since a million-step span visited one int at a time costs
+    # a minute at import.
     arrays: list[np.ndarray] = []
 
     def collect(part) -> None:
@@ -57,7 +73,7 @@ def steps_of(*parts: Iterable | int, spans: bool = True) -> np.ndarray:
             values.append(int(part))
         elif isinstance(part, Span):
             if spans:
-                arrays.append(np.asarray(part, dtype=np.int64))
+                arrays.append(part.array())
         else:
             for item in part:
                 collect(item)
