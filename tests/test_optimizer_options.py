@@ -437,7 +437,10 @@ SIZES = [
     8193,
     10007,
     16385,
-    100_003,
+    # Up to here only: from about 10^5 numbers TensorFlow's CPU sums are sharded over its
+    # thread pool (measured: l2_loss differs from 100 001 numbers, reduce_sum from 120 003, on 2
+    # cores), an order the reference does not reproduce (reference/optimizers/_clipping.py).
+    90_001,
 ]
 
 
