@@ -67,11 +67,8 @@ def run(
     target_class = target.lookup(case.api)
     declared = variants.declared_for(target_class, declared or {}, case.family)
     different = variants.differences(case, entry.flavor, declared)
-    if different and isinstance(case.gradients, SparseGradients):
-        raise NotApplicable(
-            f"variant {variants.describe(different)}: sparse-gradient cases are defined by "
-            "TensorFlow's form only"
-        )
+    if different and variants.unmodelled(case) is not None:
+        raise NotApplicable(f"variant {variants.describe(different)}: {variants.unmodelled(case)}")
     hooked = target.kernels_hook is not None
     vector = "vector" in case.tags and dtype == "float32"
     if vector and not hooked and not different:
@@ -225,6 +222,8 @@ def _follows(
 def _variant_runs(case: OptimizerCase, flavor: str):
     """``(name, exact trajectory)`` of every combination of the family's variants that changes
     this case, fewest variants first."""
+    if variants.unmodelled(case) is not None:
+        return
     family = [name for name in variants.VARIANTS if variants.applies_to(name, case.family)]
     own = variants.tensorflow_choices(case, flavor)
     seen = set()
