@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pytest
 
+import reference
 from conformance.oracles.tensorflow import tensorflow
 from reference import optimizers as ref_optimizers
 from reference.addons import AdamW as AddonsAdamW
@@ -227,7 +228,11 @@ def test_model_fit_replayed_through_the_reference(flavour):
     params = [w.astype(np.float64) for w in run.initial]
     state = optimizer.init(params)
     for batch, (gradients, theirs) in enumerate(zip(run.gradients, run.weights)):
-        params, state = optimizer.step(gradients, params, state)
+        # The model's variables have 10 floats or more: Keras 2's RMSprop takes their rsqrt
+        # with Eigen's SIMD kernel (8 lanes, not correctly rounded), which only TensorFlow's own
+        # kernels give (the catalogue's "vector" cases do the same).
+        with reference.float32_kernels(ORACLE.kernels):
+            params, state = optimizer.step(gradients, params, state)
         for index, (ours, tensorflow_weight) in enumerate(zip(params, theirs)):
             np.testing.assert_array_equal(
                 np.asarray(ours, np.float32),
