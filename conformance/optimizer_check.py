@@ -19,6 +19,7 @@ import functools
 import itertools
 import multiprocessing
 import os
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
@@ -312,7 +313,11 @@ def prefetch_reference(runs: Iterable[tuple[OptimizerCase, str, str]], workers: 
 
 
 def _reference_in_worker(case: OptimizerCase, flavor: str, dtype: str) -> tuple[str, Trajectory]:
-    return REFERENCE.kernels_name, REFERENCE.trajectory(case, flavor, dtype)
+    # The warnings the reference raises as Keras does (legacy ``lr``, Keras 3 ignoring
+    # ``decay``) are not results, and a worker's would reach the terminal unasked.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return REFERENCE.kernels_name, REFERENCE.trajectory(case, flavor, dtype)
 
 
 def prefetch(oracle: Oracle, checks: Iterable[Check], target: Target) -> None:
