@@ -139,7 +139,9 @@ def run_optimizers(framework: str, output: Path, only: list[str] | None = None) 
             continue
         # A TF trajectory takes seconds: the table runs each optimizer's hyperparameter sets
         # with a float learning rate (and the sparse cases), on the first entry point.
-        if not {"lr-float", "sparse"} & case.tags and not case.id.endswith("lr-float"):
+        # And the weight decay and clipping cases, which the adapters reproduce.
+        shown = {"lr-float", "sparse", "weight_decay", "clipnorm", "clipvalue", "global_clipnorm"}
+        if not shown & case.tags and not case.id.endswith("lr-float"):
             continue
         for entry in oracle.entry_points(case.api)[:1]:
             if not case.applies_to(entry):
@@ -192,7 +194,7 @@ def run_optimizers(framework: str, output: Path, only: list[str] | None = None) 
     metadata = {
         "framework": framework,
         "framework_version": target.version,
-        "versions": oracle.oracle.versions(),
+        "versions": oracle.versions(),
         "numpy": np.__version__,
     }
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -642,6 +644,13 @@ OPTIMIZER_NOTES = {
     "before the momentum. PyTorch: epsilon outside the root, the learning rate after the "
     "momentum. The legacy Keras RMSprop without momentum adds epsilon outside the root, as "
     "PyTorch does (optax: `eps_in_sqrt=False`).",
+    "AdamW": "Keras decays the weight by `weight_decay * learning_rate` before the Adam step, "
+    "as `torch.optim.AdamW` (`weight * (1 - lr * weight_decay)`) and `optax.adamw` (added to "
+    "the update) do; tensorflow-addons' AdamW decays by `weight_decay` alone, so its adapters "
+    "pass `weight_decay / learning_rate` (a constant rate only). The Adam step differs as "
+    "Adam's (epsilon-hat). Clipping: `clipvalue` is `clip_grad_value_` / `optax.clip`, "
+    "`global_clipnorm` `clip_grad_norm_` over every parameter (which divides by `norm + 1e-6`) / "
+    "`optax.clip_by_global_norm`; per-variable `clipnorm` has no optax transformation here.",
     "AdamOptimizer": "As Keras's Adam: epsilon-hat, default 1e-8.",
     "RMSPropOptimizer": "TF1 starts the mean square at 1 (optax: `initial_scale=1.0`; PyTorch: "
     "`optimizer.state[p]['square_avg']` set to ones before the first step), epsilon inside "
