@@ -122,6 +122,14 @@ def run(framework: str, output: Path, only: list[str] | None = None) -> None:
     )
 
 
+class _TargetError(Exception):
+    """An error the target's trajectory carries (its class name, and message)."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
+
+
 def run_optimizers(framework: str, output: Path, only: list[str] | None = None) -> None:
     """Every optimizer case through the framework's optimizer, against TensorFlow's trajectory
     (:mod:`conformance.trajectory`): the worst relative error over the trajectory, and the first
@@ -165,6 +173,10 @@ def run_optimizers(framework: str, output: Path, only: list[str] | None = None) 
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 ours = target.trajectory(case, entry.flavor, dtype)
+            if ours.error is not None:
+                # The target's own error (Target.trajectory returns it, to compare with
+                # TensorFlow's): the framework has no equivalent, or fails.
+                raise _TargetError(ours.error, ours.message)
             verdict = compare_trajectories(
                 case,
                 ours,
@@ -176,7 +188,9 @@ def run_optimizers(framework: str, output: Path, only: list[str] | None = None) 
         except Exception as error:  # noqa: BLE001 - the framework's failure is the result
             record.update(
                 status="error",
-                target_error=type(error).__name__,
+                target_error=error.name
+                if isinstance(error, _TargetError)
+                else type(error).__name__,
                 message=str(error).splitlines()[0][:200] if str(error) else "",
             )
             records.append(record)
