@@ -611,7 +611,10 @@ def check_optimizer_file(document: Any, path: Path | str) -> None:
         schema.fail("$.schema", f"is {document['schema']}; this lr-conformance reads {SCHEMA}")
     keys = []
     for i, entry in enumerate(document["entry_points"]):
-        schema.require(entry, f"$.entry_points[{i}]", {"key": str, "label": str, "flavor": str})
+        schema.require(entry, f"$.entry_points[{i}]", {"key": str, "label": str})
+        # null for tensorflow-addons' optimizers (AdamW), as for its schedules.
+        if "flavor" not in entry or not isinstance(entry["flavor"], (str, type(None))):
+            schema.fail(f"$.entry_points[{i}].flavor", "must be a string or null")
         keys.append(entry["key"])
     ids = set()
     for i, case in enumerate(document["cases"]):
