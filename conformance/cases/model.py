@@ -102,8 +102,13 @@ class Applicability:
     reference flavours (``flavors``) and TensorFlow entry points (``entries``) it applies to."""
 
     api: str
+    params: Mapping[str, Any]
     flavors: frozenset[str] | None
     entries: frozenset[str] | None
+
+    def built_params(self) -> dict[str, Any]:
+        """The keyword arguments with every :class:`Expr` turned into its callable."""
+        return {k: (v.build() if isinstance(v, Expr) else v) for k, v in self.params.items()}
 
     @property
     def family(self) -> str:
@@ -145,10 +150,6 @@ class Case(Applicability):
     step_dtype: str = "int64"
     #: The steps outside dense spans (boundaries, restarts, far steps): always checked.
     key_steps: np.ndarray = field(hash=False, compare=False, repr=False, default=None)
-
-    def built_params(self) -> dict[str, Any]:
-        """The keyword arguments with every :class:`Expr` turned into its callable."""
-        return {k: (v.build() if isinstance(v, Expr) else v) for k, v in self.params.items()}
 
     def sampled(self, size: int = SCALAR_SAMPLE) -> Case:
         """The same case on fewer steps: every key step, every step 0-63, and ``size`` evenly
@@ -294,12 +295,14 @@ class LearningRateSpec:
 @dataclass(frozen=True)
 class OptimizerCase(Applicability):
     """One optimizer, one set of hyperparameters (TensorFlow's names, without
-    ``learning_rate``), one learning rate, one gradient sequence."""
+    ``learning_rate``; an :class:`Expr` for a callable), one learning rate (a float, a
+    :class:`LearningRateSpec`, or an :class:`Expr` of a callable of no argument), one gradient
+    sequence."""
 
     id: str
     api: str
     params: Mapping[str, Any] = field(hash=False)
-    learning_rate: float | LearningRateSpec = 0.001
+    learning_rate: float | LearningRateSpec | Expr = 0.001
     gradients: Gradients | SparseGradients = Gradients()
     tags: frozenset[str] = frozenset()
     #: Reference flavours the case applies to (``None``: every entry point of the API).
@@ -310,6 +313,11 @@ class OptimizerCase(Applicability):
     #: cancellation (see ``why``), which the float32 mode checks to the bit instead.
     float64: bool = True
     why: str = ""
+
+    def built_learning_rate(self) -> float | LearningRateSpec | Any:
+        """The learning rate with an :class:`Expr` turned into its callable."""
+        rate = self.learning_rate
+        return rate.build() if isinstance(rate, Expr) else rate
 
 
 def schedule_case(api: str, label: str, params: dict, steps, tags=(), **kwargs) -> Case:
@@ -330,7 +338,7 @@ def optimizer_case(
     api: str,
     label: str,
     params: dict,
-    learning_rate: float | LearningRateSpec = 0.001,
+    learning_rate: float | LearningRateSpec | Expr = 0.001,
     gradients: Gradients | SparseGradients | None = None,
     tags=(),
     **kwargs,
