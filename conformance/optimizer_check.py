@@ -205,6 +205,8 @@ def diagnose(
         if followed:
             diagnosis.kind = VARIANT
             diagnosis.variants = tuple(followed)
+    if diagnosis.kind == DIFFERS:
+        diagnosis.untried = variants.unmodelled(case)
     return diagnosis
 
 

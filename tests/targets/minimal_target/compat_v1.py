@@ -1,3 +1,5 @@
+import inspect
+
 import numpy as np
 
 from minimal_target.optimizers import IndexedSlices
@@ -52,7 +54,12 @@ class GradientDescentOptimizer:
     def step(self, grads, params, state):
         rate = self.learning_rate
         if callable(rate):
-            rate = rate(state["global_step"])
+            # A callable of the global step, or of no argument (TF1 calls it as it is).
+            needed = inspect.signature(rate).parameters.values()
+            if any(p.default is p.empty for p in needed):
+                rate = rate(state["global_step"])
+            else:
+                rate = rate()
         rate = self.kind(rate)
         updated = []
         for gradient, param in zip(grads, params):
