@@ -124,8 +124,10 @@ def tox_envs(result_json: Path) -> list[tuple[str, float]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tf-python", type=Path, help="a Python with TF 2.15 + tfa")
-    parser.add_argument("--notf-python", type=Path, help="a Python without TensorFlow")
+    # Absolute: the timed processes run in a temporary directory.
+    absolute = lambda path: Path(path).absolute()  # noqa: E731
+    parser.add_argument("--tf-python", type=absolute, help="a Python with TF 2.15 + tfa")
+    parser.add_argument("--notf-python", type=absolute, help="a Python without TensorFlow")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--tox", action="store_true", help="run `python -m tox` and time it")
     where.add_argument("--result-json", type=Path, help="a `tox --result-json` file to read")

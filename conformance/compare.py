@@ -95,7 +95,8 @@ class Diagnosis:
         variants`): ``variants`` names those it conforms to;
     ``differs``
         a different function: at ``step`` the target is beyond TensorFlow's own error of the
-        exact value.
+        exact value. ``untried`` says why no variant could be tried (an option or a callable
+        the variants' formulas leave out): such a check may follow a variant all the same.
     """
 
     kind: str
@@ -106,6 +107,7 @@ class Diagnosis:
     step: int | None = None
     variants: tuple[str, ...] = ()
     hint: str | None = None
+    untried: str | None = None
 
     def record(self) -> dict:
         found: dict = {"kind": self.kind, "differing": self.differing}
@@ -119,6 +121,8 @@ class Diagnosis:
             found["variants"] = list(self.variants)
         if self.hint:
             found["hint"] = self.hint
+        if self.untried:
+            found["variants_untried"] = self.untried
         return found
 
 

@@ -19,6 +19,7 @@ import functools
 import itertools
 import multiprocessing
 import os
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
@@ -67,11 +68,8 @@ def run(
     target_class = target.lookup(case.api)
     declared = variants.declared_for(target_class, declared or {}, case.family)
     different = variants.differences(case, entry.flavor, declared)
-    if different and isinstance(case.gradients, SparseGradients):
-        raise NotApplicable(
-            f"variant {variants.describe(different)}: sparse-gradient cases are defined by "
-            "TensorFlow's form only"
-        )
+    if different and variants.unmodelled(case) is not None:
+        raise NotApplicable(f"variant {variants.describe(different)}: {variants.unmodelled(case)}")
     hooked = target.kernels_hook is not None
     vector = "vector" in case.tags and dtype == "float32"
     if vector and not hooked and not different:
@@ -90,6 +88,11 @@ def run(
     kernels = vector and hooked
     with target.plugged(oracle.kernels if kernels else None):
         ours = call_with_deadline(lambda: _trajectory(target, case, entry.flavor, dtype), timeout)
+    if ours.error == "NotImplementedError" and tensorflow.error != "NotImplementedError":
+        # The target says it lacks part of the case (an option it has no equivalent for, as
+        # the PyTorch and optax adapters do): "not implemented", not a failure, whether or not
+        # TensorFlow refuses the case's arguments.
+        raise NotImplementedPart(f"{target.name} raised NotImplementedError: {ours.message}")
     if not different:
         verdict = compare_with_tensorflow(check, ours, tensorflow, [])
         if not verdict.passed:
@@ -202,6 +205,8 @@ def diagnose(
         if followed:
             diagnosis.kind = VARIANT
             diagnosis.variants = tuple(followed)
+    if diagnosis.kind == DIFFERS:
+        diagnosis.untried = variants.unmodelled(case)
     return diagnosis
 
 
@@ -225,6 +230,8 @@ def _follows(
 def _variant_runs(case: OptimizerCase, flavor: str):
     """``(name, exact trajectory)`` of every combination of the family's variants that changes
     this case, fewest variants first."""
+    if variants.unmodelled(case) is not None:
+        return
     family = [name for name in variants.VARIANTS if variants.applies_to(name, case.family)]
     own = variants.tensorflow_choices(case, flavor)
     seen = set()
@@ -313,7 +320,11 @@ def prefetch_reference(runs: Iterable[tuple[OptimizerCase, str, str]], workers: 
 
 
 def _reference_in_worker(case: OptimizerCase, flavor: str, dtype: str) -> tuple[str, Trajectory]:
-    return REFERENCE.kernels_name, REFERENCE.trajectory(case, flavor, dtype)
+    # The warnings the reference raises as Keras does (legacy ``lr``, Keras 3 ignoring
+    # ``decay``) are not results, and a worker's would reach the terminal unasked.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return REFERENCE.kernels_name, REFERENCE.trajectory(case, flavor, dtype)
 
 
 def prefetch(oracle: Oracle, checks: Iterable[Check], target: Target) -> None:

@@ -169,7 +169,11 @@ class Row:
         if not found:
             return None
         order = (EXACT, ROUNDING, VARIANT, DIFFERS)
-        kind = max((d.kind for _, d in found), key=order.index)
+        # A check no variant could be tried on (an option the variants' formulas leave out)
+        # does not outweigh the checks that were diagnosed: it is counted apart.
+        untried = [d for _, d in found if d.kind == DIFFERS and d.untried]
+        diagnosed = [d for _, d in found if not (d.kind == DIFFERS and d.untried)]
+        kind = max((d.kind for d in diagnosed or untried), key=order.index)
         summary: dict = {
             "kind": kind,
             "differing": sum(d.differing for _, d in found),
@@ -193,6 +197,8 @@ class Row:
         if followed:
             summary["variants"] = dict(sorted(followed.items(), key=lambda kv: -kv[1]))
             summary["failing"] = len(failing)
+        if untried and diagnosed:
+            summary["untried"] = len(untried)
         hints = [d.hint for _, d in found if d.hint]
         if hints:
             summary["hint"] = hints[0]
@@ -232,6 +238,11 @@ class Row:
             text += (
                 f"; {count} of the {_plural(found['failing'], 'failing check')} conform to "
                 f"variant {name}: if the target means it, declare it (--variant {name})"
+            )
+        if found.get("untried"):
+            text += (
+                f"; {_plural(found['untried'], 'failing check')} not diagnosed (options or "
+                "callables the variants' formulas leave out): they may differ for another reason"
             )
         if "hint" in found:
             text += f"; {found['hint']}"

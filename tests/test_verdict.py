@@ -236,9 +236,15 @@ def test_the_variant_a_failing_adam_follows_is_named(tmp_path, capsys):
     for row in report["rows"]:
         assert row["diagnosis"]["kind"] == VARIANT
         assert "adam-epsilon=standard" in row["diagnosis"]["variants"]
-    # Variants are defined for dense gradients: there, every failing check follows it.
-    dense = [c for c in report["checks"] if c["status"] == "fail" and "sparse" not in c["case"]]
+    # Variants are defined for dense gradients without Keras's options: there, every failing
+    # check follows it; the others say why no variant was tried.
+    failing = [c for c in report["checks"] if c["status"] == "fail"]
+    dense = [c for c in failing if "sparse" not in c["case"] and "/options/" not in c["case"]]
     assert dense and all(c["diagnosis"]["variants"] == ["adam-epsilon=standard"] for c in dense)
+    untried = [c for c in failing if c["diagnosis"]["kind"] == "differs"]
+    assert untried and all("/options/" in c["case"] for c in untried)
+    assert all(c["diagnosis"]["variants_untried"] for c in untried)
+    assert sum(row["diagnosis"]["untried"] for row in report["rows"]) == len(untried)
     _, table = _table(capsys, *argv, "--dtype", "float32", *VECTORS)
     assert "declare it (--variant adam-epsilon=standard)" in _words(table)
 

@@ -126,6 +126,7 @@ class Applicability:
     reference flavours (``flavors``) and TensorFlow entry points (``entries``) it applies to."""
 
     api: str
+    params: Mapping[str, Any]
     flavors: frozenset[str] | None
     entries: frozenset[str] | None
 
@@ -140,6 +141,10 @@ class Applicability:
             if condition in ("all", entry.key, entry.flavor or "tfa", dtype, path):
                 return reason
         return None
+
+    def built_params(self) -> dict[str, Any]:
+        """The keyword arguments with every :class:`Expr` turned into its callable."""
+        return {k: (v.build() if isinstance(v, Expr) else v) for k, v in self.params.items()}
 
     @property
     def family(self) -> str:
@@ -186,10 +191,6 @@ class Case(Applicability):
     #: steps its values are (one value per step). Only the scalar path checks such a case.
     step_input: StepInput | None = field(default=None, hash=False)
     differences: Mapping[str, str] | None = field(default=None, hash=False, compare=False)
-
-    def built_params(self) -> dict[str, Any]:
-        """The keyword arguments with every :class:`Expr` turned into its callable."""
-        return {k: (v.build() if isinstance(v, Expr) else v) for k, v in self.params.items()}
 
     def sampled(self, size: int = SCALAR_SAMPLE) -> Case:
         """The same case on fewer steps: every key step, every step 0-63, and ``size`` evenly
@@ -383,7 +384,9 @@ class LearningRateSpec:
 @dataclass(frozen=True)
 class OptimizerCase(Applicability):
     """One optimizer, one set of hyperparameters (TensorFlow's names, without
-    ``learning_rate``), one learning rate, one gradient sequence."""
+    ``learning_rate``; an :class:`Expr` for a callable), one learning rate (a float, a
+    :class:`LearningRateSpec`, or an :class:`Expr` of a callable of no argument), one gradient
+    sequence."""
 
     id: str
     api: str
@@ -400,6 +403,11 @@ class OptimizerCase(Applicability):
     float64: bool = True
     why: str = ""
     differences: Mapping[str, str] | None = field(default=None, hash=False, compare=False)
+
+    def built_learning_rate(self) -> float | LearningRateSpec | Any:
+        """The learning rate with an :class:`Expr` turned into its callable."""
+        rate = self.learning_rate
+        return rate.build() if isinstance(rate, Expr) else rate
 
 
 def schedule_case(api: str, label: str, params: dict, steps, tags=(), **kwargs) -> Case:

@@ -182,6 +182,7 @@ class TensorFlow:
             label = f"tf_keras.optimizers.legacy {self.tf_keras.__version__}"
             return EntryPoint(key, label, "legacy")
         if key == "tfa" and self.tfa is not None:
+            # One flavour: tfa's schedules, and its optimizers on the legacy Keras ones.
             return EntryPoint(key, f"tensorflow-addons {self.tfa.__version__}", None)
         if key.startswith("compat_v1.") and hasattr(self.tf.compat.v1.train, api.short):
             if api.is_optimizer:
@@ -191,7 +192,7 @@ class TensorFlow:
         return None
 
     def missing_reason(self, api: str) -> str:
-        if api in registry.names() and registry.get(api).origin is registry.TFA:
+        if api in registry.names() and registry.get(api).origin.vector_set == "tfa":
             return f"tensorflow-addons does not import here: {self.tfa_error}"
         return f"{api} does not exist in TensorFlow {self.tf.__version__}"
 

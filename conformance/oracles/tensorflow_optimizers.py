@@ -11,11 +11,17 @@ key                    what runs                                           refer
 ``tf_keras``           ``tf_keras.optimizers.X``                           keras2
 ``tf.keras.legacy``    ``tf.keras.optimizers.legacy.X`` (Keras 2 only)     legacy
 ``tf_keras.legacy``    ``tf_keras.optimizers.legacy.X``                    legacy
+``tfa``                ``tensorflow_addons.optimizers.X`` (on the legacy   (one flavour)
+                       Keras optimizers)
 ``compat_v1.graph``    ``tf.compat.v1.train.X`` in a graph, ``Session``    compat_v1
 =====================  ==================================================  ===================
 
 Keras optimizers run ``apply_gradients`` inside one ``tf.function`` whose loop covers the
-whole gradient sequence, recording every variable after every update. TF1 optimizers run
+whole gradient sequence, recording every variable after every call; the counter recorded is
+TensorFlow's iteration variable (Keras 3's ``optimizer._iterations``, which counts calls: its
+public ``iterations`` divides that by ``gradient_accumulation_steps``). A callable
+hyperparameter (an ``Expr`` of the case) is called when the loop is traced, as in any
+``tf.function``. TF1 optimizers run
 ``minimize(loss, global_step=gs)`` with ``loss = sum(var * g)``, so that the gradient is exactly
 ``g`` (a placeholder fed step by step); the variables are read after each update inside the same
 ``Session.run``. Grappler is off (see :mod:`conformance.oracles.tensorflow`): graphs compute what
@@ -42,9 +48,16 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from conformance.cases import ExplicitGradients, LearningRateSpec, OptimizerCase, SparseGradients
+from conformance.cases import (
+    ExplicitGradients,
+    Expr,
+    LearningRateSpec,
+    OptimizerCase,
+    SparseGradients,
+)
 from conformance.oracles import tensorflow_explicit as explicit
 from conformance.outcome import Trajectory
+from conformance.source import format_kwargs
 
 #: At most this many Keras trajectories share one traced loop. Tracing costs a fixed part and a
 #: part per case; running, a part per iteration and a part per case and iteration: past about
@@ -126,17 +139,35 @@ def _batch(oracle, entry, cases: list[OptimizerCase]) -> dict[tuple, Trajectory]
 
 
 def keras_module(oracle, entry):
+    """The Keras whose schedules the entry point's optimizers take, and the module holding
+    the optimizers."""
     keras = oracle.tf_keras if entry.key.startswith("tf_keras") else oracle.tf.keras
+    if entry.key == "tfa":
+        return keras, oracle.tfa.optimizers
     return keras, (keras.optimizers.legacy if entry.key.endswith(".legacy") else keras.optimizers)
 
 
 def make_keras_optimizer(oracle, case: OptimizerCase, entry):
     keras, optimizers = keras_module(oracle, entry)
-    learning_rate = case.learning_rate
+    learning_rate = case.built_learning_rate()
     if isinstance(learning_rate, LearningRateSpec):
         schedule_name = learning_rate.api.split(".", 1)[1]
         learning_rate = getattr(keras.optimizers.schedules, schedule_name)(**learning_rate.params)
-    return getattr(optimizers, case.family)(learning_rate=learning_rate, **case.params)
+    params = {k: _keras_schedule(keras, v) for k, v in case.built_params().items()}
+    return getattr(optimizers, case.family)(learning_rate=learning_rate, **params)
+
+
+def _keras_schedule(keras, value):
+    """A hyperparameter that is a schedule (tfa's ``weight_decay``) built from its spec."""
+    if isinstance(value, LearningRateSpec):
+        return getattr(keras.optimizers.schedules, value.api.split(".", 1)[1])(**value.params)
+    return value
+
+
+def iterations(optimizer, entry) -> int:
+    """TensorFlow's iteration variable after the run (Keras 3: the calls, see above)."""
+    counter = optimizer._iterations if entry.flavor == "keras3" else optimizer.iterations
+    return int(counter.numpy())
 
 
 class _KerasMember:
@@ -145,11 +176,12 @@ class _KerasMember:
     def __init__(self, oracle, case: OptimizerCase, entry) -> None:
         tf = oracle.tf
         self.case = case
+        self.entry = entry
         self.optimizer = make_keras_optimizer(oracle, case, entry)
         initial = [p.astype(np.float32) for p in case.gradients.initial_params()]
         self.variables = [tf.Variable(p) for p in initial]
         # Slots are made before the loop: variables cannot be created inside it.
-        if entry.flavor == "legacy":
+        if entry.flavor in ("legacy", None):  # OptimizerV2 (tfa's optimizers too)
             self.optimizer._create_all_weights(self.variables)
         else:
             self.optimizer.build(self.variables)
@@ -171,9 +203,7 @@ class _KerasMember:
 
 def _run_keras(oracle, members: list[_KerasMember]) -> list[tuple[np.ndarray, int]]:
     run = keras_loop(oracle, members)
-    return [
-        (params.numpy(), int(m.optimizer.iterations.numpy())) for m, params in zip(members, run())
-    ]
+    return [(params.numpy(), iterations(m.optimizer, m.entry)) for m, params in zip(members, run())]
 
 
 def keras_loop(oracle, members: list[_KerasMember]):
@@ -276,11 +306,11 @@ def _run_v1(oracle, members: list[_V1Member]) -> list[tuple[np.ndarray, int]]:
 
 def make_v1_optimizer(oracle, case: OptimizerCase, global_step):
     tf = oracle.tf
-    learning_rate = case.learning_rate
+    learning_rate = case.built_learning_rate()
     if isinstance(learning_rate, LearningRateSpec):
         function = getattr(tf.compat.v1.train, learning_rate.api.split(".", 1)[1])
         learning_rate = function(global_step=global_step, **learning_rate.params)
-    return getattr(tf.compat.v1.train, case.family)(learning_rate, **case.params)
+    return getattr(tf.compat.v1.train, case.family)(learning_rate, **case.built_params())
 
 
 def _gradient_arrays(case: OptimizerCase):
@@ -291,14 +321,18 @@ def _gradient_arrays(case: OptimizerCase):
     return case.gradients.columns().astype(np.float32)
 
 
+def _source(learning_rate) -> str:
+    return learning_rate.source if isinstance(learning_rate, Expr) else str(learning_rate)
+
+
 def _describe(case: OptimizerCase, entry) -> str:
-    shown = ", ".join(f"{k}={v!r}" for k, v in case.params.items())
+    shown = format_kwargs(case.params)
     lr = case.learning_rate
     if entry.flavor == "compat_v1":
         lr_source = (
             f"tf.compat.v1.train.{lr.api.split('.', 1)[1]}(global_step=gs, ...)"
             if isinstance(lr, LearningRateSpec)
-            else repr(lr)
+            else _source(lr)
         )
         return (
             f"tf.compat.v1.train.{case.family}({lr_source}, {shown})"
@@ -309,8 +343,10 @@ def _describe(case: OptimizerCase, entry) -> str:
         "tf_keras": "tf_keras.optimizers",
         "tf.keras.legacy": "tf.keras.optimizers.legacy",
         "tf_keras.legacy": "tf_keras.optimizers.legacy",
+        "tfa": "tfa.optimizers",
     }[entry.key]
     return (
-        f"{module}.{case.family}(learning_rate={lr}, {shown}).apply_gradients(...) "
+        f"{module}.{case.family}(learning_rate={_source(lr)}, {shown})"
+        ".apply_gradients(...) "
         f"in one tf.function loop  # {case.gradients}"
     )

@@ -40,7 +40,7 @@ from conformance.cases import (
     SparseGradients,
 )
 from conformance.outcome import Outcome, Trajectory, error_name, per_step
-from conformance.source import Call, Source, kwargs
+from conformance.source import Call, Source, kwargs, show
 
 
 class TargetError(Exception):
@@ -58,8 +58,9 @@ class TimedOut(Exception):
 #: The declaration that a schedule's array evaluation equals its per-step one (docs/contract.md).
 ELEMENTWISE = "LR_CONFORMANCE_ELEMENTWISE"
 
-#: The flavour of a schedule an optimizer of each flavour is given.
-SCHEDULE_FLAVOR = {"keras3": "keras3", "keras2": "keras2", "legacy": "keras2"}
+#: The flavour of a schedule an optimizer of each flavour is given (tensorflow-addons'
+#: optimizers, flavour None, take TF 2.13-2.15's Keras 2 schedules).
+SCHEDULE_FLAVOR = {"keras3": "keras3", "keras2": "keras2", "legacy": "keras2", None: "keras2"}
 
 
 @dataclass(frozen=True)
@@ -194,10 +195,14 @@ class Target:
 
     # -- optimizers --------------------------------------------------------------------------
 
-    def learning_rate(self, case: OptimizerCase, flavor: str, dtype: str):
-        """The case's learning rate as the target takes it: a float, a schedule of the
-        flavour's schedule code, or a callable of the global step for a TF1 decay function."""
-        spec = case.learning_rate
+    def learning_rate(self, case: OptimizerCase, flavor: str | None, dtype: str):
+        """The case's learning rate as the target takes it: a float, a callable of no argument,
+        a schedule of the flavour's schedule code, or a callable of the global step for a TF1
+        decay function."""
+        return self._rate(case.built_learning_rate(), flavor, dtype)
+
+    def _rate(self, spec, flavor: str | None, dtype: str):
+        """A learning rate (or a schedule-valued hyperparameter) as the target takes it."""
         if not isinstance(spec, LearningRateSpec):
             return spec
         module, name = spec.api.split(".", 1)
@@ -208,19 +213,24 @@ class Target:
         flavor = SCHEDULE_FLAVOR.get(flavor, flavor)
         return schedule(**spec.params, dtype=dtype, flavor=flavor)
 
-    def optimizer(self, case: OptimizerCase, flavor: str, dtype: str):
-        """The target's optimizer for the case, built as TensorFlow's is."""
+    def optimizer(self, case: OptimizerCase, flavor: str | None, dtype: str):
+        """The target's optimizer for the case, built as TensorFlow's is (flavour None:
+        tensorflow-addons', ``PKG.addons.X``)."""
         learning_rate = self.learning_rate(case, flavor, dtype)
+        params = {k: self._rate(v, flavor, dtype) for k, v in case.built_params().items()}
         if flavor == "compat_v1":
             cls = getattr(self.submodule("compat_v1"), case.family)
-            return cls(learning_rate, **case.params, dtype=dtype)
-        if flavor == "legacy":
-            cls = getattr(self.submodule("optimizers.legacy"), case.family)
-            return cls(learning_rate=learning_rate, **case.params, dtype=dtype)
+            return cls(learning_rate, **params, dtype=dtype)
+        if flavor in ("legacy", None):
+            module = "optimizers.legacy" if flavor == "legacy" else "addons"
+            cls = getattr(self.submodule(module), case.family)
+            return cls(learning_rate=learning_rate, **params, dtype=dtype)
         cls = getattr(self.submodule("optimizers"), case.family)
-        return cls(learning_rate=learning_rate, **case.params, dtype=dtype, flavor=flavor)
+        return cls(learning_rate=learning_rate, **params, dtype=dtype, flavor=flavor)
 
-    def trajectory(self, case: OptimizerCase, flavor: str, dtype: str, kernels=None) -> Trajectory:
+    def trajectory(
+        self, case: OptimizerCase, flavor: str | None, dtype: str, kernels=None
+    ) -> Trajectory:
         """Every parameter after every update, as one ``(updates, width)`` float64 array, run
         as TensorFlow ran it (``kernels``: TensorFlow's, plugged in, or None)."""
         gradients = case.gradients
@@ -260,32 +270,27 @@ class Target:
             for t in range(gradients.steps):
                 yield [part[t] for part in parts]
 
-    def optimizer_source(self, case: OptimizerCase, flavor: str, dtype: str) -> Source:
+    def optimizer_source(self, case: OptimizerCase, flavor: str | None, dtype: str) -> Source:
         """What :meth:`optimizer` builds, as Python source, and the modules to import."""
-        modules = []
-        spec = case.learning_rate
-        if isinstance(spec, LearningRateSpec):
-            module, name = spec.api.split(".", 1)
-            modules.append(f"{self.name}.{module}")
-            if module == "compat_v1":
-                settings = ("global_step=step", *kwargs(spec.params), f"dtype={dtype!r}")
-                lr = ("lambda step: ", Call(f"{self.name}.compat_v1.{name}", settings))
-            else:
-                schedule_flavor = SCHEDULE_FLAVOR.get(flavor, flavor)
-                settings = (*kwargs(spec.params), f"dtype={dtype!r}", f"flavor={schedule_flavor!r}")
-                lr = ("", Call(f"{self.name}.schedules.{name}", settings))
-        else:
-            lr = repr(spec)
-        arguments = (*kwargs(case.params), f"dtype={dtype!r}")
-        keyword_lr = (
-            f"learning_rate={lr}" if isinstance(lr, str) else (f"learning_rate={lr[0]}", lr[1])
+        modules: list[str] = []
+        lr = self._rate_source(case.learning_rate, flavor, dtype, modules)
+        arguments = (
+            *(
+                self._keyword(k, self._rate_source(v, flavor, dtype, modules))
+                for k, v in case.params.items()
+            ),
+            f"dtype={dtype!r}",
         )
+        keyword_lr = self._keyword("learning_rate", lr)
         if flavor == "compat_v1":
             modules.append(f"{self.name}.compat_v1")
             built = Call(f"{self.name}.compat_v1.{case.family}", (lr, *arguments))
-        elif flavor == "legacy":
-            modules.append(f"{self.name}.optimizers.legacy")
-            built = Call(f"{self.name}.optimizers.legacy.{case.family}", (keyword_lr, *arguments))
+        elif flavor in ("legacy", None):
+            module = (
+                f"{self.name}.optimizers.legacy" if flavor == "legacy" else f"{self.name}.addons"
+            )
+            modules.append(module)
+            built = Call(f"{module}.{case.family}", (keyword_lr, *arguments))
         else:
             modules.append(f"{self.name}.optimizers")
             callee = f"{self.name}.optimizers.{case.family}"
@@ -293,6 +298,25 @@ class Target:
         if isinstance(case.gradients, SparseGradients):
             modules.append(f"{self.name}.optimizers")
         return Source(built, tuple(dict.fromkeys(modules)))
+
+    def _rate_source(self, value, flavor: str | None, dtype: str, modules: list[str]):
+        """A learning rate or hyperparameter as source (see :meth:`_rate`): text, or a
+        ``(prefix, Call)`` argument for a schedule, whose module is added to ``modules``."""
+        if not isinstance(value, LearningRateSpec):
+            return show(value)
+        module, name = value.api.split(".", 1)
+        modules.append(f"{self.name}.{module}")
+        if module == "compat_v1":
+            settings = ("global_step=step", *kwargs(value.params), f"dtype={dtype!r}")
+            return ("lambda step: ", Call(f"{self.name}.compat_v1.{name}", settings))
+        schedule_flavor = SCHEDULE_FLAVOR.get(flavor, flavor)
+        settings = (*kwargs(value.params), f"dtype={dtype!r}", f"flavor={schedule_flavor!r}")
+        return ("", Call(f"{self.name}.schedules.{name}", settings))
+
+    @staticmethod
+    def _keyword(name: str, source):
+        """``name=source`` as a :class:`~conformance.source.Call` argument."""
+        return f"{name}={source}" if isinstance(source, str) else (f"{name}={source[0]}", source[1])
 
     def missing_for(self, case: OptimizerCase) -> str | None:
         """What the target lacks for one optimizer case beyond the optimizer itself: the sparse

@@ -216,6 +216,8 @@ def encode_param(value: Any) -> Any:
     ``{"dtype": name, "value": number}``, a float JSON cannot hold as ``{"float": "inf"}``."""
     if isinstance(value, Expr):
         return {"expr": value.source}
+    if isinstance(value, LearningRateSpec):  # a schedule-valued hyperparameter (tfa's decay)
+        return encode_learning_rate(value)
     if isinstance(value, np.generic):
         return {"dtype": str(value.dtype), "value": encode_param(value.item())}
     if isinstance(value, float) and not math.isfinite(value):
@@ -236,6 +238,8 @@ def decode_param(value: Any) -> Any:
         return value
     if "expr" in value:
         return Expr(value["expr"])
+    if "schedule" in value:
+        return decode_learning_rate(value)
     if "dtype" in value:
         return np.dtype(value["dtype"]).type(decode_param(value["value"]))
     if "float" in value:
@@ -263,14 +267,16 @@ def same_params(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
 # -- optimizer cases -----------------------------------------------------------------------------
 
 
-def encode_learning_rate(learning_rate: float | LearningRateSpec) -> Any:
-    """A float, or ``{"schedule": api, "params": {...}}`` for a schedule or TF1 decay function."""
+def encode_learning_rate(learning_rate: float | LearningRateSpec | Expr) -> Any:
+    """A float, ``{"schedule": api, "params": {...}}`` for a schedule or TF1 decay function,
+    or ``{"expr": source}`` for a callable of no argument."""
     if isinstance(learning_rate, LearningRateSpec):
         return {"schedule": learning_rate.api, "params": encode_params(learning_rate.params)}
-    return encode_param(learning_rate)  # a bad one (the bad-input catalogue) may be anything
+    # an Expr, or a bad learning rate (the bad-input catalogue): anything
+    return encode_param(learning_rate)
 
 
-def decode_learning_rate(value: Any) -> float | LearningRateSpec:
+def decode_learning_rate(value: Any) -> Any:
     if isinstance(value, dict) and "schedule" in value:
         return LearningRateSpec(value["schedule"], decode_params(value["params"]))
     return decode_param(value)
@@ -670,7 +676,10 @@ def check_optimizer_file(document: Any, path: Path | str) -> None:
         schema.fail("$.schema", f"is {document['schema']}; this lr-conformance reads {SCHEMA}")
     keys = []
     for i, entry in enumerate(document["entry_points"]):
-        schema.require(entry, f"$.entry_points[{i}]", {"key": str, "label": str, "flavor": str})
+        schema.require(entry, f"$.entry_points[{i}]", {"key": str, "label": str})
+        # null for tensorflow-addons' optimizers (AdamW), as for its schedules.
+        if "flavor" not in entry or not isinstance(entry["flavor"], (str, type(None))):
+            schema.fail(f"$.entry_points[{i}].flavor", "must be a string or null")
         keys.append(entry["key"])
     ids = set()
     for i, case in enumerate(document["cases"]):

@@ -122,6 +122,14 @@ def run(framework: str, output: Path, only: list[str] | None = None) -> None:
     )
 
 
+class _TargetError(Exception):
+    """An error the target's trajectory carries (its class name, and message)."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
+
+
 def run_optimizers(framework: str, output: Path, only: list[str] | None = None) -> None:
     """Every optimizer case through the framework's optimizer, against TensorFlow's trajectory
     (:mod:`conformance.trajectory`): the worst relative error over the trajectory, and the first
@@ -139,7 +147,9 @@ def run_optimizers(framework: str, output: Path, only: list[str] | None = None) 
             continue
         # A TF trajectory takes seconds: the table runs each optimizer's hyperparameter sets
         # with a float learning rate (and the sparse cases), on the first entry point.
-        if not {"lr-float", "sparse"} & case.tags and not case.id.endswith("lr-float"):
+        # And the weight decay and clipping cases, which the adapters reproduce.
+        shown = {"lr-float", "sparse", "weight_decay", "clipnorm", "clipvalue", "global_clipnorm"}
+        if not shown & case.tags and not case.id.endswith("lr-float"):
             continue
         for entry in oracle.entry_points(case.api)[:1]:
             if not case.applies_to(entry):
@@ -163,6 +173,10 @@ def run_optimizers(framework: str, output: Path, only: list[str] | None = None) 
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 ours = target.trajectory(case, entry.flavor, dtype)
+            if ours.error is not None:
+                # The target's own error (Target.trajectory returns it, to compare with
+                # TensorFlow's): the framework has no equivalent, or fails.
+                raise _TargetError(ours.error, ours.message)
             verdict = compare_trajectories(
                 case,
                 ours,
@@ -174,7 +188,9 @@ def run_optimizers(framework: str, output: Path, only: list[str] | None = None) 
         except Exception as error:  # noqa: BLE001 - the framework's failure is the result
             record.update(
                 status="error",
-                target_error=type(error).__name__,
+                target_error=error.name
+                if isinstance(error, _TargetError)
+                else type(error).__name__,
                 message=str(error).splitlines()[0][:200] if str(error) else "",
             )
             records.append(record)
@@ -192,7 +208,7 @@ def run_optimizers(framework: str, output: Path, only: list[str] | None = None) 
     metadata = {
         "framework": framework,
         "framework_version": target.version,
-        "versions": oracle.oracle.versions(),
+        "versions": oracle.versions(),
         "numpy": np.__version__,
     }
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -642,6 +658,13 @@ OPTIMIZER_NOTES = {
     "before the momentum. PyTorch: epsilon outside the root, the learning rate after the "
     "momentum. The legacy Keras RMSprop without momentum adds epsilon outside the root, as "
     "PyTorch does (optax: `eps_in_sqrt=False`).",
+    "AdamW": "Keras decays the weight by `weight_decay * learning_rate` before the Adam step, "
+    "as `torch.optim.AdamW` (`weight * (1 - lr * weight_decay)`) and `optax.adamw` (added to "
+    "the update) do; tensorflow-addons' AdamW decays by `weight_decay` alone, so its adapters "
+    "pass `weight_decay / learning_rate` (a constant rate only). The Adam step differs as "
+    "Adam's (epsilon-hat). Clipping: `clipvalue` is `clip_grad_value_` / `optax.clip`, "
+    "`global_clipnorm` `clip_grad_norm_` over every parameter (which divides by `norm + 1e-6`) / "
+    "`optax.clip_by_global_norm`; per-variable `clipnorm` has no optax transformation here.",
     "AdamOptimizer": "As Keras's Adam: epsilon-hat, default 1e-8.",
     "RMSPropOptimizer": "TF1 starts the mean square at 1 (optax: `initial_scale=1.0`; PyTorch: "
     "`optimizer.state[p]['square_avg']` set to ones before the first step), epsilon inside "

@@ -2,12 +2,17 @@
 ``state = opt.init(params)``, then
 ``params, state = opt.step(grads, params, state)``."""
 
+from inspect import signature
 from typing import NamedTuple
 
 import numpy as np
 import torch
 
 from torchport.schedules import DTYPES
+
+OPTIONS = {"weight_decay", "clipnorm", "clipvalue", "global_clipnorm", "use_ema"}
+OPTIONS |= {"ema_momentum", "ema_overwrite_frequency", "loss_scale_factor"}
+OPTIONS |= {"gradient_accumulation_steps"}
 
 
 class IndexedSlices(NamedTuple):
@@ -40,6 +45,13 @@ class Adam:
         flavor="keras3",
         **retired,  # Keras 2 ignores lr=; Keras 3 refuses anything but decay=
     ):
+        # Keras's options around the update rule, and a learning rate of no argument,
+        # are not ported: the suite counts their cases as "not implemented".
+        unported = sorted(retired.keys() & OPTIONS)
+        if callable(learning_rate) and not signature(learning_rate).parameters:
+            unported.append("learning_rate=lambda: ...")
+        if unported:
+            raise NotImplementedError(f"not ported: {unported}")
         if flavor == "keras3" and (retired.keys() - {"decay"} or adaptive_epsilon):
             raise ValueError(f"unexpected arguments: {sorted(retired)}")
         if flavor == "keras3" and not (
