@@ -36,8 +36,19 @@ from reference.errors import InvalidArgumentError, UnimplementedError
 
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 
-#: Configuration entries that are not numbers TensorFlow converts.
-_NOT_CONVERTED = frozenset({"name", "amsgrad", "centered", "use_locking", "adaptive_epsilon"})
+#: Configuration entries that are not numbers TensorFlow converts, and the options of Keras's
+#: optimizers (``reference/optimizers/_keras.py``; tensorflow-addons' AdamW's
+#: ``exclude_from_weight_decay``), whose ``None`` means "off" and which are read where they
+#: are applied: the bad-input catalogue covers the update rule's own hyperparameters.
+_NOT_CONVERTED = frozenset(
+    {
+        *("name", "amsgrad", "centered", "use_locking", "adaptive_epsilon"),
+        *("jit_compile", "is_legacy_optimizer", "exclude_from_weight_decay"),
+        *("weight_decay", "clipnorm", "global_clipnorm", "clipvalue"),
+        *("use_ema", "ema_momentum", "ema_overwrite_frequency"),
+        *("loss_scale_factor", "gradient_accumulation_steps"),
+    }
+)
 
 #: The exception each family raises for a hyperparameter it cannot convert, by what it is
 #: (``None``, a string); ``(family, argument)`` before ``family``. A float beyond float32's
@@ -115,7 +126,9 @@ def check(optimizer, gradients: list, params: list, first: bool = True) -> list[
 
 
 def _check_hyperparameters(optimizer, kind: str) -> None:
-    for argument, value in optimizer.get_config().items():
+    # The learning rate as given: get_config rounds it (Keras 2 writes a numpy float32).
+    config = {**optimizer.get_config(), "learning_rate": optimizer.learning_rate}
+    for argument, value in config.items():
         if argument in _NOT_CONVERTED or callable(value):
             continue
         if value is None or isinstance(value, str):
