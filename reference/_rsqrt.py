@@ -38,7 +38,7 @@ import base64
 import functools
 import platform
 import zlib
-from typing import NamedTuple, Optional
+from typing import NamedTuple
 
 import numpy as np
 
@@ -71,7 +71,9 @@ def rsqrtps(x: np.ndarray, cpu: Rsqrtps) -> np.ndarray:
     k = (exponent - 127) // 2
     index = ((exponent - 127 - 2 * k) << 12) | ((bits >> 11) & 0xFFF)
     normal = (exponent > 0) & (exponent < 255) & (x > 0)
-    scaled = np.ldexp(cpu.answers[np.where(normal, index, 0)], np.where(normal, -k, 0).astype(np.int32))
+    scaled = np.ldexp(
+        cpu.answers[np.where(normal, index, 0)], np.where(normal, -k, 0).astype(np.int32)
+    )
     with np.errstate(all="ignore"):
         special = np.where(
             np.isnan(x) | (x < -_TINY),
@@ -95,7 +97,7 @@ def eigen_packet_rsqrt(x: np.ndarray, approximation: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(refined), y, refined).astype(np.float32)
 
 
-def tensorflow_rsqrt(x: np.ndarray, cpu: Optional[Rsqrtps]) -> np.ndarray:
+def tensorflow_rsqrt(x: np.ndarray, cpu: Rsqrtps | None) -> np.ndarray:
     """``tf.math.rsqrt(x)`` on an x86-64 CPU whose ``rsqrtps`` is ``cpu``: whole packets of 8
     (in the flat order) approximated and refined, the rest ``1 / sqrt(x)``. With ``cpu`` None,
     every element takes the exact path."""
@@ -121,11 +123,23 @@ def _cpu_identity() -> tuple[str, str, set[str]]:
     for line in text.splitlines():
         key, _, value = line.partition(":")
         fields.setdefault(key.strip(), value.strip())
-    return fields.get("vendor_id", ""), fields.get("cpu family", ""), set(fields.get("flags", "").split())
+    return (
+        fields.get("vendor_id", ""),
+        fields.get("cpu family", ""),
+        set(fields.get("flags", "").split()),
+    )
 
 
-@functools.lru_cache(maxsize=None)
-def machine_rsqrtps() -> Optional[Rsqrtps]:
+def cpu_description() -> str:
+    """This CPU as the vectors' header records it: vendor, family, and its x86 SIMD extensions
+    (TensorFlow's wheels use AVX; ``rsqrtps``'s bits depend on the vendor and family)."""
+    vendor, family, flags = _cpu_identity()
+    simd = [f for f in ("sse4_2", "avx", "avx2", "fma", "avx512f") if f in flags]
+    return f"{platform.machine()} {vendor or '?'} family {family or '?'}; {' '.join(simd) or '-'}"
+
+
+@functools.cache
+def machine_rsqrtps() -> Rsqrtps | None:
     """This CPU's ``rsqrtps`` when the reference carries a measurement of it, else None."""
     if platform.machine().lower() not in ("x86_64", "amd64"):
         return None

@@ -3,8 +3,9 @@
 The suite runs TF1 graphs with Grappler off, so that a graph computes what the source says. A
 TF1 user's ``Session()`` runs Grappler, and its constant folding replaces a division by a
 constant with a multiplication by the constant's float32 reciprocal (a node named
-``ConstantFolding/..._recip``): ``exponential_decay``'s ``global_step / decay_steps``, ``cosine_decay_restarts``'s
-``global_step / first_decay_steps`` and ``log(...) / log(t_mul)`` then round differently (docs/schedules/compat_v1.md). These tests
+``ConstantFolding/..._recip``): ``exponential_decay``'s ``global_step / decay_steps``,
+``cosine_decay_restarts``'s ``global_step / first_decay_steps`` and ``log(...) / log(t_mul)``
+then round differently (docs/schedules/compat_v1.md). These tests
 run live TensorFlow in the default configuration (an empty ``ConfigProto``, what a fresh
 process's ``Session()`` gets) and assert what the docs say: which Grappler pass changes the
 values, and that with that pass alone turned off the values are the reference's, to the bit.
