@@ -32,6 +32,8 @@ from typing import Protocol, Union
 
 import numpy as np
 
+from reference import _rsqrt
+
 DTYPES: tuple[str, ...] = ("float32", "float64")
 Step = Union[int, float, np.integer, np.floating, np.ndarray]
 
@@ -139,6 +141,10 @@ class CLibraryKernels:
             function.argtypes = [ctypes.c_float] * arity
             self._functions[name] = np.frompyfunc(function, arity, 1)
         self.name = "C library (libm)" if self._functions else "float64, rounded to float32"
+        # rsqrt of whole AVX packets: this CPU's approximation, where the reference knows it.
+        self._rsqrtps = _rsqrt.machine_rsqrtps()
+        if self._rsqrtps is not None:
+            self.name += f"; rsqrt: AVX packets with the {self._rsqrtps.name}"
 
     def _apply(self, name: str, fallback, *args: np.ndarray) -> np.ndarray:
         args = tuple(np.asarray(a, dtype=np.float32) for a in args)
@@ -162,10 +168,8 @@ class CLibraryKernels:
 
     def rsqrt(self, x):
         # Eigen's scalar rsqrt is 1 / sqrt(x), both correctly rounded (measured: TF's
-        # tf.math.rsqrt on fewer than 8 floats); whole AVX packets use an approximation.
-        x = np.asarray(x, dtype=np.float32)
-        with ieee():
-            return np.float32(1) / np.sqrt(x)
+        # tf.math.rsqrt on fewer than 8 floats); whole AVX packets use the CPU's approximation.
+        return _rsqrt.tensorflow_rsqrt(x, self._rsqrtps)
 
 
 def _load_c_math_library():

@@ -26,6 +26,7 @@ from conformance.check import plan
 from conformance.oracles.tensorflow import TensorFlow
 from conformance.run import git_state
 from conformance.vectors import format as vf
+from reference import _rsqrt
 
 INVARIANTS = [
     "A step is the 0-based global step, read before the update, fed to TensorFlow as a tensor "
@@ -100,6 +101,8 @@ def header(oracle: TensorFlow, api: str, output: Path) -> dict:
         },
         "versions": versions,
         "platform": f"{platform.system()} {platform.release()} {platform.machine()}",
+        # Keras 2's RMSprop depends on the CPU's rsqrtps (reference/_rsqrt.py).
+        "cpu": _rsqrt.cpu_description(),
         "date": datetime.date.today().isoformat(),
         "invariants": INVARIANTS,
     }
