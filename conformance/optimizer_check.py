@@ -83,6 +83,12 @@ def run(
             f"the {oracle.name} hold no TensorFlow SIMD kernels, which TensorFlow uses "
             "on this 19-element variable; live TensorFlow checks it"
         )
+    if _depends_on_this_cpu(case, entry, dtype) and _rsqrt.machine_rsqrtps() is None:
+        raise NotApplicable(
+            "Keras 2's RMSprop takes this variable's rsqrt in packets of 8 with the CPU's "
+            f"approximate rsqrtps, which the reference models for one CPU only (this one: "
+            f"{_rsqrt.cpu_description()}); docs/optimizers/rmsprop.md"
+        )
     tensorflow = _in_window(oracle.trajectory(case, entry), case, options)
     if tensorflow.error is not None:
         different = {}  # TensorFlow rejects the case: the target must raise the same
@@ -209,6 +215,12 @@ def diagnose(
     if diagnosis.kind == DIFFERS:
         diagnosis.untried = variants.unmodelled(case)
     return diagnosis
+
+
+def _depends_on_this_cpu(case, entry, dtype: str) -> bool:
+    """Whether TensorFlow's values for the case are its CPU's approximate ``rsqrtps`` (the
+    ``machine-rsqrt`` cases on Keras 2's RMSprop, float32)."""
+    return "machine-rsqrt" in case.tags and entry.flavor == "keras2" and dtype == "float32"
 
 
 def approximate_rsqrt_hint(case, flavor: str | None, divergence) -> str | None:

@@ -112,13 +112,13 @@ def tensorflow_rsqrt(x: np.ndarray, cpu: Rsqrtps | None) -> np.ndarray:
     return flat.reshape(x.shape)
 
 
-def _cpu_identity() -> tuple[str, str, set[str]]:
-    """(vendor, family, flags) from ``/proc/cpuinfo``; empty where it cannot be read."""
+def _cpu_identity() -> tuple[str, str, str, set[str]]:
+    """(vendor, family, model, flags) from ``/proc/cpuinfo``; empty where it cannot be read."""
     try:
         with open("/proc/cpuinfo", encoding="ascii", errors="replace") as info:
             text = info.read(1 << 16)
     except OSError:
-        return "", "", set()
+        return "", "", "", set()
     fields: dict[str, str] = {}
     for line in text.splitlines():
         key, _, value = line.partition(":")
@@ -126,6 +126,7 @@ def _cpu_identity() -> tuple[str, str, set[str]]:
     return (
         fields.get("vendor_id", ""),
         fields.get("cpu family", ""),
+        fields.get("model", ""),
         set(fields.get("flags", "").split()),
     )
 
@@ -133,9 +134,12 @@ def _cpu_identity() -> tuple[str, str, set[str]]:
 def cpu_description() -> str:
     """This CPU as the vectors' header records it: vendor, family, and its x86 SIMD extensions
     (TensorFlow's wheels use AVX; ``rsqrtps``'s bits depend on the vendor and family)."""
-    vendor, family, flags = _cpu_identity()
+    vendor, family, model, flags = _cpu_identity()
     simd = [f for f in ("sse4_2", "avx", "avx2", "fma", "avx512f") if f in flags]
-    return f"{platform.machine()} {vendor or '?'} family {family or '?'}; {' '.join(simd) or '-'}"
+    return (
+        f"{platform.machine()} {vendor or '?'} family {family or '?'} model {model or '?'}; "
+        f"{' '.join(simd) or '-'}"
+    )
 
 
 @functools.cache
@@ -143,7 +147,8 @@ def machine_rsqrtps() -> Rsqrtps | None:
     """This CPU's ``rsqrtps`` when the reference carries a measurement of it, else None."""
     if platform.machine().lower() not in ("x86_64", "amd64"):
         return None
-    vendor, family, flags = _cpu_identity()
-    if vendor == "AuthenticAMD" and family == "25" and "avx" in flags:
-        return Rsqrtps("rsqrtps of AMD family 25", _unpack(_rsqrtps_tables.AMD_FAMILY_25))
+    vendor, family, model, flags = _cpu_identity()
+    # Only the CPU measured (tools/rsqrtps_table.py): other models of the family may differ.
+    if (vendor, family, model) == ("AuthenticAMD", "25", "1") and "avx" in flags:
+        return Rsqrtps("rsqrtps of AMD family 25 model 1", _unpack(_rsqrtps_tables.AMD_FAMILY_25))
     return None
