@@ -27,7 +27,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from conformance import commands, variants
+from conformance import commands, diff, variants
 from conformance import report as reporting
 from conformance.run import DEFAULT_TIMEOUT, USAGE_ERROR, UsageError
 from conformance.vectors import cli as vector_commands
@@ -67,9 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--against",
         default="tf",
-        choices=("tf", "vectors"),
+        metavar="ORACLE",
         help="what to compare with: 'tf' (live TensorFlow, default) or 'vectors' (the golden "
-        "vectors shipped in conformance/vectors: no TensorFlow needed)",
+        "vectors shipped in conformance/vectors: no TensorFlow needed); 'keras-jax', "
+        "'keras-torch', 'keras-numpy', 'keras-tensorflow' (Keras 3 on that backend, live); "
+        "'vectors:SET' (a shipped set: keras-jax, tf-nightly, 2.15, ...)",
     )
     check.add_argument(
         "--tf-version",
@@ -140,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     plot.add_argument("--dtype", choices=("float32", "float64"), default="float32")
     plot.add_argument("--output", required=True, metavar="FILE.png")
     vector_commands.add_commands(subcommands, reporting.RENDERERS)
+    diff.add_command(subcommands)
     return parser
 
 
@@ -156,6 +159,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return plot.main(options)
         if options.command in ("vectors", "compare"):
             return vector_commands.run(options)
+        if options.command == "diff":
+            return diff.run(options)
         return commands.check(options)
     except (UsageError, VectorError) as error:
         print(f"{parser.prog} {options.command}: error: {error}", file=sys.stderr)

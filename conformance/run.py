@@ -62,7 +62,15 @@ def load_target(name: str) -> Target:
 
 
 def load_oracle(against: str = "tf", tf_version: str | None = None) -> Oracle:
-    """Live TensorFlow (``tf``) or the golden vectors of one TensorFlow version (``vectors``)."""
+    """Live TensorFlow (``tf``) or the golden vectors of one TensorFlow version (``vectors``);
+    Keras 3 on a backend (``keras-jax``, ...) or a frozen set by name (``vectors:keras-jax``):
+    :func:`conformance.oracles.keras3.load`."""
+    if against not in ("tf", "vectors"):
+        from conformance.oracles.keras3 import load
+
+        if tf_version:
+            raise UsageError(f"--tf-version chooses golden vectors: not with {against}")
+        return load(against, UsageError)
     if against == "vectors":
         from conformance.oracles.vectors import Vectors
         from conformance.vectors.format import VectorError
