@@ -4,8 +4,9 @@ dispatches: ``check`` is :mod:`conformance.commands`, ``plot`` :mod:`conformance
 metadata, progress) is :mod:`conformance.run`. Nothing imports this module.
 
     python -m conformance check [--target reference] [--against tf|vectors [--tf-version X.Y.Z]]
-        [--api NAME ...]
-        [--dtype float32|float64] [--report table|json|junit|markdown] [--output FILE]
+        [--api NAME ...] [--case ID ...] [--steps A:B] [--entry-point KEY ...]
+        [--flavor F ...] [--dtype float32|float64] [--max-ulp N | --strict] [--per-step]
+        [--report table|json|junit|markdown] [--output FILE] [--verbose]
         [--timing] [--require-all] [--timeout SECONDS] [--variant NAME=VALUE ...]
     python -m conformance plot --target PKG --api NAME [--case ID] --output FILE.png
     python -m conformance vectors export|verify|cases|results ...   (see conformance.vectors.cli)
@@ -27,9 +28,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from conformance import commands, diff, variants
+# Only what the parser needs: the commands' modules, and the catalogue they load, are imported
+# when a command runs, so that --help and a usage error answer at once.
 from conformance import report as reporting
-from conformance.run import DEFAULT_TIMEOUT, USAGE_ERROR, UsageError
+from conformance import variants
+from conformance.run import DEFAULT_TIMEOUT, USAGE_ERROR, UsageError, leave
 from conformance.vectors import cli as vector_commands
 from conformance.vectors.format import VectorError
 
@@ -91,6 +94,58 @@ def build_parser() -> argparse.ArgumentParser:
         "--dtype",
         choices=("float32", "float64"),
         help="only this mode of the target (default: both)",
+    )
+    check.add_argument(
+        "--case",
+        nargs="+",
+        action="extend",
+        metavar="ID",
+        help="only these cases (ids as the report prints them, or shell patterns: "
+        "'ExponentialDecay/stair*'); without --api, their APIs",
+    )
+    check.add_argument(
+        "--steps",
+        metavar="A:B",
+        help="compare only steps A <= s < B (A:, :B, or one step S); an optimizer's updates",
+    )
+    check.add_argument(
+        "--entry-point",
+        nargs="+",
+        action="extend",
+        metavar="KEY",
+        help="only these TensorFlow entry points (tf.keras, tf_keras, tfa, compat_v1.eager, "
+        "compat_v1.graph, tf.keras.legacy, tf_keras.legacy)",
+    )
+    check.add_argument(
+        "--flavor",
+        nargs="+",
+        action="extend",
+        choices=("keras3", "keras2", "compat_v1", "legacy", "tfa"),
+        help="only the entry points the target mirrors with these flavours",
+    )
+    check.add_argument(
+        "--max-ulp",
+        type=int,
+        metavar="N",
+        help="the float32 budget of every schedule case, in ULPs (default: each case's own, 1)",
+    )
+    check.add_argument(
+        "--strict",
+        action="store_true",
+        help="--max-ulp 0: every float32 value equal to TensorFlow's to the bit",
+    )
+    check.add_argument(
+        "--per-step",
+        action="store_true",
+        help="call the target one step at a time on the scalar path even where it declares "
+        "LR_CONFORMANCE_ELEMENTWISE (checks the declaration; slower)",
+    )
+    check.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="show TensorFlow's logs and the warnings, and list every check that is not "
+        "applicable or not implemented",
     )
     check.add_argument(
         "--report",
@@ -160,8 +215,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if options.command in ("vectors", "compare"):
             return vector_commands.run(options)
         if options.command == "diff":
-            return diff.run(options)
-        return commands.check(options)
+            from conformance import diff
+
+            return leave(diff.run(options), command_line=argv is None)
+        from conformance import commands
+
+        return leave(commands.check(options), command_line=argv is None)
     except (UsageError, VectorError) as error:
         print(f"{parser.prog} {options.command}: error: {error}", file=sys.stderr)
         return USAGE_ERROR

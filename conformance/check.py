@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 from conformance.cases import Case, OptimizerCase
 from conformance.oracles import EntryPoint, Oracle
 
@@ -49,6 +51,40 @@ class Check:
 class NotApplicable(Exception):
     """The check has nothing to compare (TensorFlow cannot evaluate this path, or the oracle
     holds no kernels for it); the reason says which other check covers the case."""
+
+
+class NotImplementedPart(Exception):
+    """The target provides the API but not a piece this case needs (the sparse gradient type,
+    the schedule of the learning rate): the check is "not implemented", not a failure."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """How the checks of a run compare, beyond the check itself (``check``'s options)."""
+
+    #: float32 budget in ULPs of every schedule case (None: each case's ``max_ulp``); 0 is
+    #: ``--strict``.
+    max_ulp: int | None = None
+    #: Call the target one step at a time on the scalar path even where it declares that its
+    #: array evaluation equals its per-step one (``--per-step``: checks the declaration).
+    per_step: bool = False
+    #: Compare only steps (optimizers: updates) ``start <= s < stop`` (None: unbounded).
+    start: int | None = None
+    stop: int | None = None
+
+    @property
+    def windowed(self) -> bool:
+        return self.start is not None or self.stop is not None
+
+    def in_window(self, steps):
+        """A boolean mask of the steps inside the window."""
+        steps = np.asarray(steps)
+        inside = np.ones(steps.shape, dtype=bool)
+        if self.start is not None:
+            inside &= steps >= self.start
+        if self.stop is not None:
+            inside &= steps < self.stop
+        return inside
 
 
 def plan(oracle: Oracle, cases: Iterable[Case | OptimizerCase]) -> list[Check]:

@@ -14,24 +14,29 @@ TensorFlow's to the bit, ``worst`` is the largest ULP distance (float32) or erro
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
-from collections.abc import Mapping
-from dataclasses import dataclass
+import itertools
+import multiprocessing
+import os
+import warnings
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 import reference
-from conformance import variants
+from conformance import reference_cache, reproducer, variants
 from conformance.cases import OptimizerCase, SparseGradients
-from conformance.check import Check, NotApplicable
-from conformance.compare import Verdict
+from conformance.check import Check, NotApplicable, NotImplementedPart, Options
+from conformance.compare import DIFFERS, ROUNDING, VARIANT, Diagnosis, Verdict
 from conformance.oracles import Oracle
 from conformance.outcome import Trajectory
 from conformance.targets import BadReturn, Target, call_with_deadline
 from conformance.trajectory import before_first_nonfinite, compare_trajectories
 from conformance.ulp import ulp_distance
 
-#: The reference as a target (its trajectories are cached: see :func:`_reference_run`).
+#: The reference as a target (its trajectories are cached: see :func:`reference_trajectory`).
 REFERENCE = Target("reference", reference)
 
 
@@ -49,18 +54,22 @@ def run(
     target: Target,
     timeout: float | None = None,
     declared: Mapping[str, str] | None = None,
+    options: Options | None = None,
 ) -> OptimizerVerdict:
     """Run the target's trajectory and compare it with TensorFlow's, or with the declared
-    variant's exact formula where a declared variant changes this case."""
+    variant's exact formula where a declared variant changes this case. A failing verdict
+    carries the first divergence with the exact value, a diagnosis (rounding, a known variant
+    the target follows, or a different function) and a reproducer."""
+    options = options or Options()
     case, entry, dtype = check.case, check.entry, check.dtype
+    missing = target.missing_for(case)
+    if missing is not None:
+        raise NotImplementedPart(missing)
     target_class = target.lookup(case.api)
     declared = variants.declared_for(target_class, declared or {}, case.family)
     different = variants.differences(case, entry.flavor, declared)
-    if different and isinstance(case.gradients, SparseGradients):
-        raise NotApplicable(
-            f"variant {variants.describe(different)}: sparse-gradient cases are defined by "
-            "TensorFlow's form only"
-        )
+    if different and variants.unmodelled(case) is not None:
+        raise NotApplicable(f"variant {variants.describe(different)}: {variants.unmodelled(case)}")
     hooked = target.kernels_hook is not None
     vector = "vector" in case.tags and dtype == "float32"
     if vector and not hooked and not different:
@@ -73,23 +82,57 @@ def run(
             f"the {oracle.name} hold no TensorFlow SIMD kernels, which TensorFlow uses "
             "on this 19-element variable; live TensorFlow checks it"
         )
-    tensorflow = oracle.trajectory(case, entry)
+    tensorflow = _in_window(oracle.trajectory(case, entry), case, options)
     if tensorflow.error is not None:
         different = {}  # TensorFlow rejects the case: the target must raise the same
-    with target.plugged(oracle.kernels if vector and hooked else None):
+    kernels = vector and hooked
+    with target.plugged(oracle.kernels if kernels else None):
         ours = call_with_deadline(lambda: _trajectory(target, case, entry.flavor, dtype), timeout)
-    reproducer = [target.optimizer_source(case, entry.flavor, dtype), tensorflow.call]
+    if ours.error == "NotImplementedError" and tensorflow.error != "NotImplementedError":
+        # The target says it lacks part of the case (an option it has no equivalent for, as
+        # the PyTorch and optax adapters do): "not implemented", not a failure, whether or not
+        # TensorFlow refuses the case's arguments.
+        raise NotImplementedPart(f"{target.name} raised NotImplementedError: {ours.message}")
     if not different:
-        return compare_with_tensorflow(check, ours, tensorflow, reproducer)
-    # The variant's exact formula is the oracle; TensorFlow's trajectory only measures it.
-    exact = variants.variant_trajectory(case, entry.flavor, different)
-    oracle_run = Trajectory(exact, tensorflow.counter)
+        verdict = compare_with_tensorflow(check, ours, tensorflow, [])
+        if not verdict.passed:
+            verdict.diagnosis = diagnose(check, ours, tensorflow, verdict)
+    else:
+        verdict = _against_variant(check, ours, tensorflow, different, options)
+    verdict.calls = "trajectory"
+    if not verdict.passed:
+        divergence = verdict.first_divergence
+        verdict.reproducer = reproducer.optimizer(
+            check,
+            target,
+            oracle,
+            None if divergence is None else divergence.step,
+            None if divergence is None else divergence.parameter,
+            kernels=kernels,
+            variant=different or None,
+        )
+    return verdict
+
+
+def _against_variant(
+    check: Check,
+    ours: Trajectory,
+    tensorflow: Trajectory,
+    different: Mapping[str, str],
+    options: Options,
+) -> OptimizerVerdict:
+    """The verdict on a target held to a declared variant's exact formula; TensorFlow's
+    trajectory only measures how far that variant is from TensorFlow."""
+    case, entry, dtype = check.case, check.entry, check.dtype
+    exact = _variant_run(case, entry.flavor, tuple(sorted(different.items())))
+    oracle_run = _in_window(Trajectory(exact, tensorflow.counter), case, options)
     judged = compare_trajectories(
-        case, ours, oracle_run, dtype="float64", where=check.where, reproducer=reproducer
+        case, ours, oracle_run, dtype="float64", where=check.where, reproducer=[]
     )
-    if tensorflow.rows is not None and tensorflow.params is not None:
+    rows = tensorflow.rows if tensorflow.rows is not None else oracle_run.rows
+    if rows is not None and tensorflow.params is not None:
         # Bit-exact shares and the distance from TensorFlow: on the stored updates.
-        ours, exact = _at_rows(ours, tensorflow.rows), exact[tensorflow.rows]
+        ours, exact = _at_rows(ours, rows), exact[rows]
     verdict = _verdict(judged, ours, exact, tensorflow.params, dtype)
     verdict.variant = variants.describe(different)
     verdict.differs_from_tf = _relative_distance(exact, tensorflow.params)
@@ -102,15 +145,204 @@ def run(
         if verdict.passed
         else f"does not conform to {statement}: {verdict.message}"
     )
+    if not verdict.passed:
+        verdict.diagnosis = Diagnosis(
+            DIFFERS, step=None if judged.first_divergence is None else judged.first_divergence.step
+        )
     return verdict
 
 
-@functools.lru_cache(maxsize=2048)
-def _reference_run(case: OptimizerCase, flavor: str, dtype: str, kernels: str) -> Trajectory:
+def _in_window(run: Trajectory, case: OptimizerCase, options: Options) -> Trajectory:
+    """The trajectory at the updates inside ``--steps`` (all of them without it)."""
+    if not options.windowed or run.params is None:
+        return run
+    rows = np.arange(case.gradients.steps) if run.rows is None else run.rows
+    keep = options.in_window(rows)
+    if not keep.any():
+        raise NotApplicable(f"no {'stored ' if run.rows is not None else ''}update in --steps")
+    return replace(run, params=run.params[keep], rows=rows[keep])
+
+
+def diagnose(
+    check: Check, ours: Trajectory, tensorflow: Trajectory, verdict: OptimizerVerdict
+) -> Diagnosis:
+    """Why a trajectory fails against TensorFlow's: rounding (within TensorFlow's own float32
+    error of the exact trajectory), a known variant it follows, or a different function. Puts
+    the exact value on the first divergence. ``ours`` holds every update, or (a port's results
+    file) the rows TensorFlow's holds."""
+    case, flavor = check.case, check.entry.flavor
+    divergence = verdict.first_divergence
+    step = None if divergence is None else divergence.step
+    if ours.params is None or tensorflow.params is None:
+        return Diagnosis(DIFFERS, step=step)
+    rows = np.arange(case.gradients.steps) if tensorflow.rows is None else tensorflow.rows
+    mine = ours.params[rows] if ours.params.shape[0] == case.gradients.steps else ours.params
+    exact = _exact_run(case, flavor)
+    diagnosis = Diagnosis(DIFFERS, step=step)
+    if check.dtype == "float32":
+        diagnosis.worst_ulp = verdict.worst
+    if exact is not None:
+        if divergence is not None:
+            verdict.first_divergence = divergence.with_exact(
+                exact[divergence.step, divergence.parameter]
+            )
+        theirs, best = tensorflow.params, exact[rows]
+        differing = (mine.astype(np.float32) != theirs) & ~(np.isnan(mine) & np.isnan(theirs))
+        with np.errstate(all="ignore"):
+            our_error, their_error = np.abs(mine - best), np.abs(theirs - best)
+        diagnosis.differing = int(differing.any(axis=1).sum())
+        diagnosis.closer = int((differing & (our_error < their_error)).sum())
+        diagnosis.farther = int((differing & (our_error > their_error)).sum())
+        if _follows(check, ours, exact, rows, tensorflow.counter):
+            diagnosis.kind = ROUNDING
+            return diagnosis
+    if not isinstance(case.gradients, SparseGradients):
+        followed = [
+            name
+            for name, trajectory in _variant_runs(case, flavor)
+            if _follows(check, ours, trajectory, rows, tensorflow.counter)
+        ]
+        if followed:
+            diagnosis.kind = VARIANT
+            diagnosis.variants = tuple(followed)
+    if diagnosis.kind == DIFFERS:
+        diagnosis.untried = variants.unmodelled(case)
+    return diagnosis
+
+
+def _follows(
+    check: Check, ours: Trajectory, exact: np.ndarray, rows: np.ndarray, counter: int | None
+) -> bool:
+    """Whether a trajectory is within the float64 bound (TensorFlow's own float32 error) of an
+    exact trajectory (every update), as ``--variant`` would judge it, at ``rows``."""
+    judged = compare_trajectories(
+        check.case,
+        ours,
+        Trajectory(exact[rows], counter, rows=rows),
+        dtype="float64",
+        where=check.where,
+        reproducer=[],
+        exact=exact,
+    )
+    return judged.passed
+
+
+def _variant_runs(case: OptimizerCase, flavor: str):
+    """``(name, exact trajectory)`` of every combination of the family's variants that changes
+    this case, fewest variants first."""
+    if variants.unmodelled(case) is not None:
+        return
+    family = [name for name in variants.VARIANTS if variants.applies_to(name, case.family)]
+    own = variants.tensorflow_choices(case, flavor)
+    seen = set()
+    for size in range(1, len(family) + 1):
+        for names in itertools.combinations(family, size):
+            choice = {n: next(v for v in variants.VARIANTS[n] if v != own[n]) for n in names}
+            different = tuple(sorted(variants.differences(case, flavor, choice).items()))
+            if different and different not in seen:
+                seen.add(different)
+                yield variants.describe(dict(different)), _variant_run(case, flavor, different)
+
+
+@functools.lru_cache(maxsize=512)
+def _variant_run(case: OptimizerCase, flavor: str, different: tuple) -> np.ndarray:
+    return variants.variant_trajectory(case, flavor, dict(different))
+
+
+def _exact_run(case: OptimizerCase, flavor: str) -> np.ndarray | None:
+    """The reference's float64 trajectory (the exact formula), or None where it raises."""
+    run = reference_trajectory(case, flavor, "float64")
+    return run.params
+
+
+#: The reference's trajectories: (case, flavor, dtype, float32 kernels) -> the trajectory, or
+#: the Future of a worker process computing it (:func:`prefetch_reference`).
+_REFERENCE_RUNS: dict[tuple, Trajectory | concurrent.futures.Future] = {}
+
+#: Below this many trajectories, starting worker processes (an interpreter, numpy and the
+#: reference each, about a second) costs more than it saves.
+MIN_PREFETCH = 8
+
+
+def reference_trajectory(case: OptimizerCase, flavor: str, dtype: str) -> Trajectory:
     """The reference's trajectory, computed once per process and float32 kernels: it is a pure
     function of the case, and every TensorFlow version's vectors ask for the same ones (a
-    target's own runs are not cached: a hang or a changing result is for the check to see)."""
-    return REFERENCE.trajectory(case, flavor, dtype)
+    target's own runs are not cached: a hang or a changing result is for the check to see).
+    Waits for a worker process that :func:`prefetch_reference` gave it to; kept on disk
+    between processes where :mod:`conformance.reference_cache` is enabled."""
+    key = (case, flavor, dtype, REFERENCE.kernels_name)
+    found = _REFERENCE_RUNS.get(key)
+    if isinstance(found, concurrent.futures.Future):
+        try:
+            kernels, found = found.result()
+        except Exception:  # noqa: BLE001 - computed here instead, where it raises as it would
+            kernels, found = None, None
+        if kernels != key[3]:
+            found = None
+        elif found is not None:
+            reference_cache.store(*key, found)
+    if found is None:
+        found = reference_cache.load(*key)
+    if found is None:
+        found = REFERENCE.trajectory(case, flavor, dtype)
+        reference_cache.store(*key, found)
+    _REFERENCE_RUNS[key] = found
+    return found
+
+
+def prefetch_reference(runs: Iterable[tuple[OptimizerCase, str, str]], workers: int) -> None:
+    """Start computing the reference's trajectories of ``runs`` (``(case, flavor, dtype)``, in
+    the order they will be asked for) in ``workers`` worker processes, while this one goes on
+    (with TensorFlow's side, or comparing): :func:`reference_trajectory` waits for each. The
+    reference is plain numpy, so a trajectory costs the same CPU time in any process and
+    comes out the same, to the bit; with the float32 kernels of this process only (a worker
+    whose kernels differ is not used). Only for the float32 kernels in force outside a
+    check: a trajectory with TensorFlow's kernels plugged in is computed in the check."""
+    kernels = REFERENCE.kernels_name
+    pending = []
+    for run in dict.fromkeys(runs):
+        if (*run, kernels) in _REFERENCE_RUNS:
+            continue
+        kept = reference_cache.load(*run, kernels)  # kept on disk by an earlier process
+        if kept is not None:
+            _REFERENCE_RUNS[(*run, kernels)] = kept
+        else:
+            pending.append(run)
+    if len(pending) < MIN_PREFETCH or workers < 1:
+        return
+    context = multiprocessing.get_context("spawn")  # no fork of a process running TensorFlow
+    pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    for case, flavor, dtype in pending:
+        _REFERENCE_RUNS[(case, flavor, dtype, kernels)] = pool.submit(
+            _reference_in_worker, case, flavor, dtype
+        )
+    pool.shutdown(wait=False)  # the workers end once every trajectory is computed
+
+
+def _reference_in_worker(case: OptimizerCase, flavor: str, dtype: str) -> tuple[str, Trajectory]:
+    # The warnings the reference raises as Keras does (legacy ``lr``, Keras 3 ignoring
+    # ``decay``) are not results, and a worker's would reach the terminal unasked.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return REFERENCE.kernels_name, REFERENCE.trajectory(case, flavor, dtype)
+
+
+def prefetch(oracle: Oracle, checks: Iterable[Check], target: Target) -> None:
+    """What the optimizer checks among ``checks`` will ask for, computed up front: the
+    reference's trajectories in worker processes (where the reference is the target), and the
+    oracle's in batches (:meth:`conformance.oracles.Oracle.prefetch`). Only faster: :func:`run`
+    gets the same trajectories either way."""
+    checks = [check for check in checks if check.is_optimizer]
+    if target.package is reference:
+        runs = [
+            (check.case, check.entry.flavor, check.dtype)
+            for check in checks
+            if not ("vector" in check.case.tags and check.dtype == "float32")
+        ]
+        # Against live TensorFlow this process has TensorFlow's side to compute meanwhile.
+        cores = os.cpu_count() or 1
+        prefetch_reference(runs, max(1, cores - 1) if oracle.kernels is not None else cores)
+    oracle.prefetch([(check.case, check.entry, "trajectory") for check in checks])
 
 
 def compare_with_tensorflow(
@@ -137,11 +369,16 @@ def compare_with_tensorflow(
     return _verdict(judged, stored, tensorflow.params, tensorflow.params, check.dtype)
 
 
-def _trajectory(target: Target, case: OptimizerCase, flavor: str, dtype: str) -> Trajectory:
+def target_trajectory(target: Target, case: OptimizerCase, flavor: str, dtype: str) -> Trajectory:
+    """The target's trajectory: the reference's from its cache (:func:`reference_trajectory`),
+    any other target's computed now."""
     if target.package is reference:
-        run = _reference_run(case, flavor, dtype, target.kernels_name)
-    else:
-        run = target.trajectory(case, flavor, dtype)
+        return reference_trajectory(case, flavor, dtype)
+    return target.trajectory(case, flavor, dtype)
+
+
+def _trajectory(target: Target, case: OptimizerCase, flavor: str, dtype: str) -> Trajectory:
+    run = target_trajectory(target, case, flavor, dtype)
     if run.params is not None:
         width = sum(case.gradients.shapes)
         shape = (case.gradients.steps, width)
@@ -179,7 +416,11 @@ def _verdict(judged, target: Trajectory, oracle, tensorflow, mode: str) -> Optim
     measures in ULPs (float32) or in error over the bound (float64). Bit-exact counts against
     TensorFlow's trajectory in any case."""
     verdict = OptimizerVerdict(
-        judged.case, judged.where, judged.passed, reproducer=list(judged.reproducer)
+        judged.case,
+        judged.where,
+        judged.passed,
+        reproducer=list(judged.reproducer),
+        first_divergence=judged.first_divergence,
     )
     lines = [judged.detail] if judged.detail else []
     if target.params is not None and oracle is not None and tensorflow is not None:

@@ -3,7 +3,8 @@
 An API is named after the reference's layout, which mirrors TensorFlow's:
 ``schedules.ExponentialDecay`` is ``tf.keras.optimizers.schedules.ExponentialDecay``,
 ``compat_v1.exponential_decay`` is ``tf.compat.v1.train.exponential_decay``,
-``optimizers.legacy.Adam`` is ``tf.keras.optimizers.legacy.Adam``.
+``optimizers.legacy.Adam`` is ``tf.keras.optimizers.legacy.Adam``,
+``addons.AdamW`` is ``tfa.optimizers.AdamW``.
 
 Each :class:`API` record says where the API comes from (its :class:`Origin`: which TensorFlow
 entry points have it, in which versions), its float64 error bound (schedules), its docs page and
@@ -79,6 +80,13 @@ LEGACY_OPTIMIZER = Origin(
     ("tf.keras.legacy", "tf_keras.legacy"),
     "Keras 2's OptimizerV2: tf.keras.optimizers.legacy in TF 2.13-2.15, tf_keras 2.16-2.21",
 )
+TFA_OPTIMIZER = Origin(
+    "tensorflow-addons optimizer",
+    "optimizer",
+    ("tfa",),
+    "tensorflow-addons 0.23 (TF 2.13-2.15; it does not import on TF >= 2.16)",
+    vector_set="tfa",
+)
 COMPAT_V1_OPTIMIZER = Origin(
     "compat_v1 optimizer",
     "optimizer",
@@ -92,6 +100,7 @@ ORIGINS: tuple[Origin, ...] = (
     COMPAT_V1,
     KERAS_OPTIMIZER,
     LEGACY_OPTIMIZER,
+    TFA_OPTIMIZER,
     COMPAT_V1_OPTIMIZER,
 )
 
@@ -133,7 +142,7 @@ class API:
     @property
     def tensorflow(self) -> str:
         """TensorFlow's name for it (the first entry point's)."""
-        if self.origin is TFA:
+        if self.origin in (TFA, TFA_OPTIMIZER):
             return f"tfa.optimizers.{self.short}"
         if self.origin in (COMPAT_V1, COMPAT_V1_OPTIMIZER):
             return f"tf.compat.v1.train.{self.short}"
@@ -247,9 +256,11 @@ APIS: tuple[API, ...] = (
         "linear_cosine_decay",
     ),
     API("optimizers.Adam", KERAS_OPTIMIZER, "optimizers/adam.md"),
+    API("optimizers.AdamW", KERAS_OPTIMIZER, "optimizers/adamw.md"),
     API("optimizers.RMSprop", KERAS_OPTIMIZER, "optimizers/rmsprop.md"),
     API("optimizers.legacy.Adam", LEGACY_OPTIMIZER, "optimizers/adam.md"),
     API("optimizers.legacy.RMSprop", LEGACY_OPTIMIZER, "optimizers/rmsprop.md"),
+    API("addons.AdamW", TFA_OPTIMIZER, "optimizers/adamw.md"),
     API("compat_v1.AdamOptimizer", COMPAT_V1_OPTIMIZER, "optimizers/adam.md"),
     API("compat_v1.RMSPropOptimizer", COMPAT_V1_OPTIMIZER, "optimizers/rmsprop.md"),
     API(

@@ -1,41 +1,57 @@
 """The report of a ``python -m conformance check`` run: one row per API and entry point, the
 failures under it, as a plain-text table, JSON, JUnit XML or Markdown.
 
-Every check ends in one of four states: ``pass``; ``fail`` (the comparison found a divergence);
-``error`` (the check itself raised, e.g. the target lacks the API, or no float64 bound is
-derived for it: counted as a failure); ``not_applicable`` (TensorFlow cannot evaluate that path,
-another check covers the case: counted and listed, never as a pass).
+Every check ends in one of five states: ``pass``; ``fail`` (the comparison found a divergence);
+``error`` (the check itself raised, or the target's call timed out: counted as a failure);
+``not_applicable`` (TensorFlow cannot evaluate that path, another check covers the case:
+counted and listed, never as a pass); ``not_implemented`` (the target provides the API but not
+a piece this case needs, e.g. sparse gradients: counted and listed, a failure only with
+``--require-all``).
 
 Table columns, per API and entry point: ``cases``; ``checks`` (case x dtype x path, see
-:data:`conformance.check.MODES`); ``n/a``; ``steps checked`` (summed over checks, so a step
-counts once per dtype and path); ``bit-exact f32`` (share of float32-mode steps equal to
-TensorFlow's to the bit); ``worst ULP f32``; ``worst err/bound f64`` (the float64 mode's largest
-``|TF - exact|`` over its derived bound from :mod:`conformance.tolerance`: at most 1 passes);
-``verdict``: ``pass``, ``FAIL (n)``, ``n/a``, or for a target that declared a variant
-(:mod:`conformance.variants`) ``pass, variant X (TF differs by r)``: it conforms to the variant,
-whose exact formula is ``r`` (relative) from TensorFlow's trajectory.
+:data:`conformance.check.MODES`); ``n/a``; ``steps`` (steps checked, summed over checks, so a
+step counts once per dtype and path); ``bit-exact`` (share of float32-mode steps equal to
+TensorFlow's to the bit); ``worst ULP`` (float32 mode); ``err/bound`` (the float64 mode's
+largest ``|TF - exact|`` over its derived bound from :mod:`conformance.tolerance`: at most 1
+passes); ``verdict``: ``pass``, ``FAIL (n)``, ``n/a``, or for a target that declared a variant
+(:mod:`conformance.variants`) ``pass (variant)``: it conforms to the variant, whose exact formula
+is ``r`` (relative) from TensorFlow's trajectory (said under the table; the JSON and Markdown
+reports say ``pass, variant X (TF differs by r)``). The plain-text table fits 100 columns;
+Markdown and JSON have every detail. Under the table: a diagnosis per API and entry point that
+is not bit-exact (:class:`conformance.compare.Diagnosis`), the failures with their reproducers,
+and the checks that are not applicable or not implemented, one line per API (every check with
+``--verbose``).
 
 APIs the target does not provide are listed as "not implemented": no checks, and no failure
 unless the run asked for every API (``--require-all``).
 
 The JSON report is a function of its inputs only: same target, same TensorFlow, same catalogue,
-same bytes. Timing goes in only when asked for.
+same bytes. Timing goes in only when asked for. Each failing check carries its
+``first_divergence`` (docs/contract.md, "Verdicts and the report").
 """
 
 from __future__ import annotations
 
 import json
 import math
+import textwrap
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 
 from conformance.check import Check
-from conformance.compare import Verdict
+from conformance.compare import DIFFERS, EXACT, ROUNDING, VARIANT, Verdict
 
 PASS, FAIL, ERROR, NOT_APPLICABLE = "pass", "fail", "error", "not_applicable"
+NOT_IMPLEMENTED = "not_implemented"
 
 #: Full explanations shown per failing row; the rest of the row's failures get one line each.
 EXPLAINED_PER_ROW = 3
+
+#: The plain-text report's width.
+WIDTH = 100
+
+#: A reproducer longer than this is left to the Markdown and JSON reports in the table.
+REPRODUCER_LINES = 60
 
 
 @dataclass
@@ -50,6 +66,10 @@ class Result:
     @property
     def failed(self) -> bool:
         return self.status in (FAIL, ERROR)
+
+    @property
+    def passed_check(self) -> bool:
+        return self.status == PASS
 
     @property
     def steps_checked(self) -> int:
@@ -125,11 +145,108 @@ class Row:
         if failed:
             return f"FAIL ({failed})"
         if not self.count(PASS):
-            return "n/a"
+            return "not implemented" if self.count(NOT_IMPLEMENTED) else "n/a"
         if self.variant is not None:
             name, distance = self.variant
             return f"pass, variant {name} (TF differs by {distance:.2g})"
         return "pass"
+
+    @property
+    def short_verdict(self) -> str:
+        """The verdict in the table's column (the variant is said under the table)."""
+        verdict = self.verdict
+        return "pass (variant)" if verdict.startswith("pass, variant") else verdict
+
+    @property
+    def diagnosis(self) -> dict | None:
+        """The checks' diagnoses (:class:`conformance.compare.Diagnosis`) taken together: the
+        worst kind, where the target is closer to or farther from the exact value than
+        TensorFlow, the variants failing checks follow, a flush-to-zero hint. None where no
+        check has a diagnosis."""
+        found = [
+            (r, r.verdict.diagnosis) for r in self.results if r.verdict and r.verdict.diagnosis
+        ]
+        if not found:
+            return None
+        order = (EXACT, ROUNDING, VARIANT, DIFFERS)
+        # A check no variant could be tried on (an option the variants' formulas leave out)
+        # does not outweigh the checks that were diagnosed: it is counted apart.
+        untried = [d for _, d in found if d.kind == DIFFERS and d.untried]
+        diagnosed = [d for _, d in found if not (d.kind == DIFFERS and d.untried)]
+        kind = max((d.kind for d in diagnosed or untried), key=order.index)
+        summary: dict = {
+            "kind": kind,
+            "differing": sum(d.differing for _, d in found),
+            "closer": sum(d.closer for _, d in found),
+            "farther": sum(d.farther for _, d in found),
+        }
+        worst = [d.worst_ulp for _, d in found if d.worst_ulp is not None]
+        if worst:
+            summary["worst_ulp"] = _json_number(max(worst))
+        first = next(((r, d) for r, d in found if d.kind == DIFFERS), None)
+        if first is not None:
+            summary["first"] = {"case": first[0].check.case.id, "check": first[0].check.id}
+            if first[1].step is not None:
+                summary["first"]["step"] = first[1].step
+        failing = [r for r in self.results if r.failed]
+        followed: dict[str, int] = {}
+        for result in failing:
+            diagnosis = result.verdict.diagnosis if result.verdict else None
+            for name in diagnosis.variants if diagnosis else ():
+                followed[name] = followed.get(name, 0) + 1
+        if followed:
+            summary["variants"] = dict(sorted(followed.items(), key=lambda kv: -kv[1]))
+            summary["failing"] = len(failing)
+        if untried and diagnosed:
+            summary["untried"] = len(untried)
+        hints = [d.hint for _, d in found if d.hint]
+        if hints:
+            summary["hint"] = hints[0]
+        return summary
+
+    def diagnosis_text(self) -> str | None:
+        """The diagnosis for people; None where there is nothing to say (bit-exact)."""
+        found = self.diagnosis
+        if found is None or (found["kind"] == EXACT and "variants" not in found):
+            return None
+        kind = found["kind"]
+        if kind == DIFFERS:
+            first = found.get("first", {})
+            where = first.get("case", "")
+            if "step" in first:
+                where += f" at step {first['step']}"
+            text = (
+                "differs: a different function; the target is beyond TensorFlow's own float32 "
+                f"error of the exact value (first: {where})"
+            )
+        elif kind == VARIANT:
+            text = "follows a known variant of TensorFlow's formula (below), not TensorFlow's"
+        else:
+            text = (
+                f"rounding: the same function, rounded otherwise (up to "
+                f"{_number(found.get('worst_ulp'))} ULP from TensorFlow, within its own float32 "
+                "error of the exact value)"
+            )
+        if found["differing"] and kind in (ROUNDING, DIFFERS):
+            text += (
+                f"; where the two differ, the target is closer to the exact value than "
+                f"TensorFlow at {found['closer']:,} and farther at {found['farther']:,} "
+                f"{'values' if self.results[0].check.is_optimizer else 'steps'}"
+            )
+        if "variants" in found:
+            name, count = next(iter(found["variants"].items()))
+            text += (
+                f"; {count} of the {_plural(found['failing'], 'failing check')} conform to "
+                f"variant {name}: if the target means it, declare it (--variant {name})"
+            )
+        if found.get("untried"):
+            text += (
+                f"; {_plural(found['untried'], 'failing check')} not diagnosed (options or "
+                "callables the variants' formulas leave out): they may differ for another reason"
+            )
+        if "hint" in found:
+            text += f"; {found['hint']}"
+        return text
 
 
 @dataclass
@@ -146,6 +263,8 @@ class Report:
     not_implemented: dict[str, str] = field(default_factory=dict)
     #: Whether a missing API fails the run (``--require-all``).
     require_all: bool = False
+    #: Whether the table lists every check that is not applicable or not implemented.
+    verbose: bool = False
 
     @property
     def rows(self) -> list[Row]:
@@ -160,7 +279,7 @@ class Report:
 
     @property
     def passed(self) -> bool:
-        missing = self.require_all and bool(self.not_implemented)
+        missing = self.require_all and (bool(self.not_implemented) or self.count(NOT_IMPLEMENTED))
         return not self.count(FAIL, ERROR) and not missing
 
     def missing_line(self, api: str) -> str:
@@ -193,11 +312,19 @@ def _share(exact: int, total: int) -> str:
 def _number(value: float | None) -> str:
     if value is None:
         return "-"
+    if isinstance(value, str):
+        return value
     if math.isinf(value) or math.isnan(value):
         return str(value)
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
     return f"{value:.3g}"
+
+
+def _compact(value: float | None) -> str:
+    """A number in at most 9 characters (the table's worst ULP)."""
+    text = _number(value)
+    return text if len(text) <= 9 else f"{value:.3g}"
 
 
 def _ratio(value: float | None) -> str:
@@ -209,6 +336,28 @@ def _ratio(value: float | None) -> str:
     return f"{value:.3f}" if value < 1000 else f"{value:.3g}"
 
 
+def _plural(n: int, noun: str) -> str:
+    """``1 failing check``, ``2 failing checks``."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+def _wrap(text: str, indent: int = 0, hanging: int = 2) -> list[str]:
+    """``text`` within :data:`WIDTH` columns, its continuation lines indented ``hanging`` more."""
+    return textwrap.wrap(
+        text,
+        WIDTH,
+        initial_indent=" " * indent,
+        subsequent_indent=" " * (indent + hanging),
+        break_long_words=True,
+        break_on_hyphens=False,
+    ) or [""]
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= WIDTH else text[: WIDTH - 3] + "..."
+
+
+#: The Markdown and JSON columns.
 COLUMNS = (
     "API",
     "entry point",
@@ -219,6 +368,19 @@ COLUMNS = (
     "bit-exact f32",
     "worst ULP f32",
     "worst err/bound f64",
+    "verdict",
+)
+
+#: The plain-text table's columns (an API's rows under its name).
+TABLE_COLUMNS = (
+    "API / entry point",
+    "cases",
+    "checks",
+    "n/a",
+    "steps",
+    "bit-exact",
+    "worst ULP",
+    "err/bound",
     "verdict",
 )
 
@@ -238,10 +400,40 @@ def _cells(row: Row) -> list[str]:
     ]
 
 
+def _table_cells(row: Row) -> list[str]:
+    return [
+        f"  {row.entry}",
+        str(row.cases),
+        str(len(row.results)),
+        str(row.count(NOT_APPLICABLE)),
+        f"{row.steps_checked:,}",
+        _share(*row.bit_exact_float32),
+        _compact(row.worst_ulp_float32),
+        _ratio(row.worst_ratio_float64),
+        row.short_verdict,
+    ]
+
+
 def _selection(selection: dict) -> str:
     if selection.get("whole_catalogue"):
-        return f"the whole catalogue ({len(selection['apis'])} APIs)"
-    return ", ".join(selection["apis"])
+        text = f"the whole catalogue ({len(selection['apis'])} APIs)"
+    else:
+        text = ", ".join(selection["apis"])
+    filters = [
+        f"{name} {', '.join(map(str, selection[key]))}"
+        if isinstance(selection[key], list)
+        else f"{name} {selection[key]}"
+        for key, name in (
+            ("cases", "cases"),
+            ("entry_points", "entry points"),
+            ("flavors", "flavours"),
+            ("steps", "steps"),
+        )
+        if selection.get(key)
+    ]
+    if selection.get("max_ulp") is not None:
+        filters.append(f"float32 budget {selection['max_ulp']} ULP for every case")
+    return "; ".join([text, *filters])
 
 
 def _header_lines(report: Report) -> list[str]:
@@ -251,7 +443,7 @@ def _header_lines(report: Report) -> list[str]:
     kernels = meta["float32_kernels"]
     project = meta["lr_conformance"]
     commit = project.get("git_commit")
-    return [
+    lines = [
         f"lr-conformance {project['version']}"
         + (f" (git {commit[:12]}{'+dirty' if project.get('git_dirty') else ''})" if commit else "")
         + f": {target['name']} {target['version'] or '(no version)'} against "
@@ -259,57 +451,73 @@ def _header_lines(report: Report) -> list[str]:
         f"oracle: {oracle}",
         f"numpy {meta['numpy']}, Python {meta['python']} on {meta['platform']}",
         f"float32 kernels: scalar path {kernels['scalar']}; vector path {kernels['vector']}",
-        f"selection: {_selection(meta['selection'])}; dtype {meta['selection']['dtype']}",
     ]
+    calls = meta.get("target_calls")
+    if calls:
+        lines.append(f"target calls: vector path {calls['vector']}; scalar path {calls['scalar']}")
+    lines.append(f"selection: {_selection(meta['selection'])}; dtype {meta['selection']['dtype']}")
+    return lines
 
 
 def totals_line(report: Report, timing: bool = True) -> str:
     checks = len(report.results)
     text = (
-        f"{checks} checks: {report.count(PASS)} passed, {report.count(FAIL)} failed, "
-        f"{report.count(ERROR)} errors, {report.count(NOT_APPLICABLE)} not applicable; "
-        f"{report.steps_verified:,} steps verified"
+        f"{_plural(checks, 'check')}: {report.count(PASS)} passed, {report.count(FAIL)} failed, "
+        f"{_plural(report.count(ERROR), 'error')}, {report.count(NOT_APPLICABLE)} not applicable"
     )
+    if report.count(NOT_IMPLEMENTED):
+        text += f", {report.count(NOT_IMPLEMENTED)} not implemented"
+    text += f"; {report.steps_verified:,} steps verified"
     if report.not_implemented:
-        text += f"; {len(report.not_implemented)} APIs not implemented"
+        text += f"; {_plural(len(report.not_implemented), 'API')} not implemented"
     if timing:
         text += f" in {report.wall_time:.1f} s ({report.steps_per_second:,.0f} steps/s)"
     return text
 
 
-def _not_applicable_groups(report: Report) -> dict[str, list[str]]:
-    """Reason -> the checks it applies to (one reason usually covers every case of an API on
-    one entry point)."""
-    groups: dict[str, list[str]] = {}
+def _groups(report: Report, status: str) -> dict[tuple[str, str], list[str]]:
+    """(API, reason) -> the checks of that status it applies to (one reason usually covers
+    every case of an API on one entry point)."""
+    groups: dict[tuple[str, str], list[str]] = {}
     for result in report.results:
-        if result.status == NOT_APPLICABLE:
-            groups.setdefault(result.note, []).append(result.check.id)
+        if result.status == status:
+            key = (result.check.case.api, result.note)
+            groups.setdefault(key, []).append(result.check.id)
     return groups
 
 
-def _failure_blocks(report: Report) -> list[tuple[str, list[str], list[str]]]:
-    """Per failing row: its title, the full explanations, one-line summaries of the rest."""
+def _failure_blocks(report: Report) -> list[tuple[str, list[Result], list[Result]]]:
+    """Per failing row: its title, the results explained in full, the rest."""
     blocks = []
     for row in report.rows:
         failed = [r for r in row.results if r.failed]
         if not failed:
             continue
-        title = f"{row.api} on {row.entry}: {len(failed)} failing checks"
-        explained = [r.explain() for r in failed[:EXPLAINED_PER_ROW]]
-        rest = [f"{r.check.id}: {r.summary()[:200]}" for r in failed[EXPLAINED_PER_ROW:]]
-        blocks.append((title, explained, rest))
+        title = f"{row.api} on {row.entry}: {_plural(len(failed), 'failing check')}"
+        blocks.append((title, failed[:EXPLAINED_PER_ROW], failed[EXPLAINED_PER_ROW:]))
     return blocks
+
+
+def _variant_lines(report: Report) -> list[str]:
+    return [
+        f"{row.api} on {row.entry}: {row.verdict}"
+        for row in report.rows
+        if row.verdict.startswith("pass, variant")
+    ]
 
 
 # -- renderers --------------------------------------------------------------------------------
 
 
 def render_table(report: Report) -> str:
-    lines = _header_lines(report)
+    """The report for a terminal: within :data:`WIDTH` columns (reproducer lines aside, which
+    are code), the long lists in one line per API unless ``report.verbose``."""
+    lines = [part for text in _header_lines(report) for part in _wrap(text)]
     lines.append("")
-    grid = [list(COLUMNS)] + [_cells(row) for row in report.rows]
-    widths = [max(len(r[i]) for r in grid) for i in range(len(COLUMNS))]
-    numeric = set(range(2, len(COLUMNS) - 1))
+    rows = report.rows
+    grid = [list(TABLE_COLUMNS)] + [_table_cells(row) for row in rows]
+    widths = [max(len(r[i]) for r in grid) for i in range(len(TABLE_COLUMNS))]
+    numeric = set(range(1, len(TABLE_COLUMNS) - 1))
 
     def line(cells: list[str]) -> str:
         return "  ".join(
@@ -319,25 +527,68 @@ def render_table(report: Report) -> str:
 
     lines.append(line(grid[0]))
     lines.append("  ".join("-" * w for w in widths))
-    lines.extend(line(cells) for cells in grid[1:])
-    for api, reason in report.unavailable.items():
-        lines.append(f"{api}: not checked here ({reason})")
-    lines.extend(report.missing_line(api) for api in report.not_implemented)
+    api = None
+    for row, cells in zip(rows, grid[1:]):
+        if row.api != api:
+            api = row.api
+            lines.append(row.api)
+        lines.append(line(cells))
+    for name, reason in report.unavailable.items():
+        lines.extend(_wrap(f"{name}: not checked here ({reason})"))
+    for name in report.not_implemented:
+        lines.extend(_wrap(report.missing_line(name)))
     lines.append("")
-    lines.append(totals_line(report))
+    lines.extend(_wrap(totals_line(report)))
+    variant_lines = _variant_lines(report)
+    if variant_lines:
+        lines.extend(["", "Variants (the target is held to the variant's exact formula):"])
+        for text in variant_lines:
+            lines.extend(_wrap(text, 2, 4))
+    diagnoses = [(row, row.diagnosis_text()) for row in rows]
+    diagnoses = [(row, text) for row, text in diagnoses if text]
+    if diagnoses:
+        lines.extend(["", "Diagnosis (the exact value is the reference's float64 mode):"])
+        for row, text in diagnoses:
+            lines.extend(_wrap(f"{row.api} on {row.entry}: {text}", 2, 4))
     for title, explained, rest in _failure_blocks(report):
         lines.extend(["", f"FAILED {title}"])
-        for text in explained:
-            lines.extend(f"  {part}" for part in text.splitlines())
+        for result in explained:
+            lines.extend(_explained(result))
         if rest:
-            lines.append(f"  and {len(rest)} more:")
-            lines.extend(f"    {summary}" for summary in rest)
-    if report.count(NOT_APPLICABLE):
-        lines.extend(["", f"Not applicable ({report.count(NOT_APPLICABLE)}):"])
-        for reason, ids in _not_applicable_groups(report).items():
-            lines.append(f"  {reason}:")
-            lines.extend(f"    {check_id}" for check_id in ids)
+            lines.append(f"  and {len(rest)} more (every one in --report markdown or json):")
+            lines.extend(_clip(f"    {r.check.id}: {r.summary()}") for r in rest)
+    lines.extend(_grouped(report, NOT_APPLICABLE, "Not applicable"))
+    lines.extend(_grouped(report, NOT_IMPLEMENTED, "Not implemented by the target"))
     return "\n".join(lines) + "\n"
+
+
+def _explained(result: Result) -> list[str]:
+    """A failing check in full: what and where, the message wrapped, the reproducer."""
+    check = result.check
+    head = f"{check.case.api} [{check.case.id}] on {check.where}: "
+    text = result.verdict.message if result.verdict is not None else result.note
+    lines = _wrap(head + text, 2, 4)
+    program = result.verdict.reproducer if result.verdict is not None else []
+    if program and len(program) <= REPRODUCER_LINES:
+        lines.append("  Reproduce (paste into python):")
+        lines.extend(f"    {line}".rstrip() for line in program)
+    elif program:
+        lines.append(f"  Reproduce: a {len(program)}-line program, in --report markdown or json")
+    return lines
+
+
+def _grouped(report: Report, status: str, title: str) -> list[str]:
+    """The checks of one status: one line per API and reason, every check with --verbose."""
+    count = report.count(status)
+    if not count:
+        return []
+    more = "" if report.verbose else "; --verbose lists every check"
+    lines = ["", f"{title} ({_plural(count, 'check')}{more}):"]
+    for (api, reason), ids in _groups(report, status).items():
+        lines.extend(_wrap(f"{api}: {_plural(len(ids), 'check')}: {reason}", 2, 4))
+        if report.verbose:
+            lines.extend(f"    {check_id}" for check_id in ids)
+    return lines
 
 
 def render_markdown(report: Report) -> str:
@@ -355,23 +606,42 @@ def render_markdown(report: Report) -> str:
     for api in report.not_implemented:
         verdict = "FAIL (not implemented)" if report.require_all else "not implemented"
         lines.append(f"| `{api}` | (none) | | | | | | | | {verdict} |")
+    diagnoses = [(row, row.diagnosis_text()) for row in report.rows]
+    diagnoses = [(row, text) for row, text in diagnoses if text]
+    if diagnoses:
+        lines.extend(["", "**Diagnosis** (the exact value is the reference's float64 mode):", ""])
+        lines.extend(f"- `{row.api}` on {row.entry}: {text}" for row, text in diagnoses)
     for title, explained, rest in _failure_blocks(report):
-        lines.extend(["", f"**FAILED** {title}", "", "```text"])
-        lines.extend("\n\n".join(explained).splitlines())
-        lines.extend(rest)
-        lines.append("```")
-    if report.count(NOT_APPLICABLE):
-        lines.extend(["", f"Not applicable ({report.count(NOT_APPLICABLE)}):", ""])
-        for reason, ids in _not_applicable_groups(report).items():
-            lines.append(f"- {reason}: " + ", ".join(f"`{check_id}`" for check_id in ids))
+        lines.extend(["", f"**FAILED** {title}", ""])
+        for result in [*explained, *rest]:
+            check = result.check
+            text = result.verdict.message if result.verdict is not None else result.note
+            lines.extend([f"- `{check.id}`: {text}", ""])
+            program = result.verdict.reproducer if result.verdict is not None else []
+            if program:
+                lines.extend(["  ```python", *(f"  {line}".rstrip() for line in program)])
+                lines.extend(["  ```", ""])
+    for status, title in ((NOT_APPLICABLE, "Not applicable"), (NOT_IMPLEMENTED, "Not implemented")):
+        if report.count(status):
+            lines.extend(["", f"{title} ({report.count(status)}):", ""])
+            for (api, reason), ids in _groups(report, status).items():
+                checks = ", ".join(f"`{check_id}`" for check_id in ids)
+                lines.append(f"- `{api}`: {reason}: {checks}")
     return "\n".join(lines) + "\n"
 
 
 def _json_number(value: float | None):
     """JSON has no inf or nan: they are written as strings."""
-    if value is None or math.isfinite(value):
+    if value is None or isinstance(value, str) or math.isfinite(value):
         return value
     return str(value)
+
+
+def _divergence_record(verdict: Verdict) -> dict | None:
+    divergence = verdict.first_divergence
+    if divergence is None:
+        return None
+    return {key: _json_number(value) for key, value in divergence.record().items()}
 
 
 def _result_record(result: Result) -> dict:
@@ -396,6 +666,12 @@ def _result_record(result: Result) -> dict:
             message=verdict.message,
             reproducer=list(verdict.reproducer),
         )
+        if verdict.calls is not None:
+            record["target_calls"] = verdict.calls
+        if not result.passed_check:
+            record["first_divergence"] = _divergence_record(verdict)
+        if verdict.diagnosis is not None and verdict.diagnosis.kind != EXACT:
+            record["diagnosis"] = verdict.diagnosis.record()
         if getattr(verdict, "variant", None):
             record.update(
                 variant=verdict.variant,
@@ -417,6 +693,7 @@ def _row_record(row: Row) -> dict:
         "failed": row.count(FAIL),
         "errors": row.count(ERROR),
         "not_applicable": row.count(NOT_APPLICABLE),
+        "not_implemented": row.count(NOT_IMPLEMENTED),
         "steps_checked": row.steps_checked,
         "bit_exact_float32": exact,
         "steps_compared_float32": compared,
@@ -425,6 +702,7 @@ def _row_record(row: Row) -> dict:
         "verdict": row.verdict,
         "variant": row.variant[0] if row.variant else None,
         "variant_differs_from_tf": _json_number(row.variant[1]) if row.variant else None,
+        "diagnosis": row.diagnosis,
     }
 
 
@@ -440,6 +718,7 @@ def render_json(report: Report, timing: bool = False) -> str:
             "failed": report.count(FAIL),
             "errors": report.count(ERROR),
             "not_applicable": report.count(NOT_APPLICABLE),
+            "not_implemented": report.count(NOT_IMPLEMENTED),
             "steps_verified": report.steps_verified,
         },
         "rows": [_row_record(row) for row in report.rows],
@@ -459,15 +738,18 @@ def render_json(report: Report, timing: bool = False) -> str:
 
 def render_junit(report: Report) -> str:
     """JUnit XML: one ``testsuite`` per API and entry point, one ``testcase`` per check
-    (``fail`` is a ``failure``, ``error`` an ``error``, ``not_applicable`` ``skipped``); a
-    missing API is one ``testcase`` that is ``skipped``, or a ``failure`` with
-    ``--require-all``. No timestamps: the same run gives the same bytes."""
+    (``fail`` is a ``failure``, ``error`` an ``error``, ``not_applicable`` and
+    ``not_implemented`` ``skipped``, the latter a ``failure`` with ``--require-all``); a
+    failing check's first divergence and diagnosis are ``properties`` of its ``testcase``
+    (``first_divergence.step``, ``.target``, ...); a missing API is one ``testcase`` that is
+    ``skipped``, or a ``failure`` with ``--require-all``. No timestamps: the same run gives the
+    same bytes."""
     root = ElementTree.Element("testsuites", name="lr-conformance")
     missing_failures = len(report.not_implemented) if report.require_all else 0
-    _junit_counts(root, report.results, missing_failures, len(report.not_implemented))
+    _junit_counts(root, report, report.results, missing_failures, len(report.not_implemented))
     for row in report.rows:
         suite = ElementTree.SubElement(root, "testsuite", name=f"{row.api} on {row.entry}")
-        _junit_counts(suite, row.results, 0, 0)
+        _junit_counts(suite, report, row.results, 0, 0)
         for result in row.results:
             check = result.check
             case = ElementTree.SubElement(
@@ -476,12 +758,16 @@ def render_junit(report: Report) -> str:
                 classname=f"{row.api}.{row.entry}",
                 name=f"{check.case.id}|{check.dtype}|{check.path}",
             )
+            if result.verdict is not None and result.failed:
+                _junit_properties(case, result.verdict)
             if result.status == PASS:
                 ElementTree.SubElement(case, "system-out").text = result.summary()
-            elif result.status == NOT_APPLICABLE:
+            elif result.status == NOT_APPLICABLE or (
+                result.status == NOT_IMPLEMENTED and not report.require_all
+            ):
                 ElementTree.SubElement(case, "skipped", message=result.note[:500])
             else:
-                tag = "failure" if result.status == FAIL else "error"
+                tag = "error" if result.status == ERROR else "failure"
                 ElementTree.SubElement(
                     case, tag, message=result.summary()[:500], type=result.status
                 ).text = result.explain()
@@ -503,12 +789,35 @@ def render_junit(report: Report) -> str:
     )
 
 
-def _junit_counts(element, results: list[Result], extra_failures: int, extra_tests: int) -> None:
+def _junit_properties(case, verdict: Verdict) -> None:
+    found = {}
+    divergence = _divergence_record(verdict)
+    if divergence:
+        found.update({f"first_divergence.{k}": v for k, v in divergence.items()})
+    if verdict.diagnosis is not None:
+        found["diagnosis"] = verdict.diagnosis.kind
+        found.update(
+            {f"diagnosis.variant.{i}": name for i, name in enumerate(verdict.diagnosis.variants)}
+        )
+    if found:
+        properties = ElementTree.SubElement(case, "properties")
+        for name, value in found.items():
+            ElementTree.SubElement(properties, "property", name=name, value=str(value))
+
+
+def _junit_counts(
+    element, report: Report, results: list[Result], extra_failures: int, extra_tests: int
+) -> None:
+    required = report.require_all
+    failures = sum(r.status == FAIL or (r.status == NOT_IMPLEMENTED and required) for r in results)
+    skipped = sum(
+        r.status == NOT_APPLICABLE or (r.status == NOT_IMPLEMENTED and not required)
+        for r in results
+    )
     element.set("tests", str(len(results) + extra_tests))
-    element.set("failures", str(sum(r.status == FAIL for r in results) + extra_failures))
+    element.set("failures", str(failures + extra_failures))
     element.set("errors", str(sum(r.status == ERROR for r in results)))
-    skipped = sum(r.status == NOT_APPLICABLE for r in results) + extra_tests - extra_failures
-    element.set("skipped", str(skipped))
+    element.set("skipped", str(skipped + extra_tests - extra_failures))
 
 
 RENDERERS = {

@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from conformance.cases import OptimizerCase
+from conformance.compare import Divergence
 from conformance.outcome import Trajectory
 from conformance.tolerance import SAFETY
-from conformance.ulp import U
+from conformance.ulp import U, ulp_distance
 
 #: float32 mode against TensorFlow, relative to each parameter's scale.
 FLOAT32_RELATIVE = 1e-6
@@ -38,27 +39,76 @@ FLOAT32_RELATIVE = 1e-6
 HYPERPARAMETER_RELATIVE = 1.5e-5
 
 
-def float64_bound(exact: np.ndarray, initial: np.ndarray) -> np.ndarray:
+def float64_bound(
+    exact: np.ndarray, initial: np.ndarray, case: OptimizerCase | None = None
+) -> np.ndarray:
     r"""The float64-mode bound, per parameter, relative to its scale :math:`S_j`.
 
     TensorFlow's float32 trajectory differs from the exact one by (first order):
 
-    * the rounding of the parameter at every update: at most :math:`u S_j` per step, so
-      :math:`T u S_j` over :math:`T` updates;
+    * the rounding of the parameter at every update: at most :math:`u S_j` per rounding, and
+      :math:`r` roundings per update (1; 2 with weight decay, whose decayed weight is stored
+      before the update subtracts its step), so :math:`r T u S_j` over :math:`T` updates;
     * the rounding of the initial value (exact here: the catalogue's initial values are float32
-      numbers) and of each update's own arithmetic, a few :math:`u` of the update;
+      numbers) and of each update's own arithmetic, a few :math:`u` of the update, plus what
+      the options add to it (:func:`update_roundings`: a norm of :math:`n` numbers, a mean of
+      :math:`n` accumulated gradients, a loss-scale division);
     * the float32 hyperparameters (:data:`HYPERPARAMETER_RELATIVE` of each update), so at most
-      that fraction of :math:`D_j = \sum_t |\Delta\theta_j(t)|`, the path length.
+      that fraction of :math:`D_j = \sum_t |\Delta\theta_j(t)|`, the path length;
+    * with ``ema_overwrite_frequency``, the weights are replaced by their moving average
+      :math:`a \leftarrow \mu a + (1 - \mu)\theta`, whose own float32 arithmetic rounds
+      three times per step (at most :math:`3u S_j`) and whose float32 weights need not add up
+      to 1 (Keras 2 rounds :math:`\mu` and :math:`1 - \mu` separately: a relative bias of
+      :math:`\delta = |\mu_{32} + (1-\mu)_{32} - 1|` per step). An overwrite hands the
+      average's error to the weights, where it stays (first order: the update does not depend
+      on the weight); the average after it is made of weights that carry that error with total
+      weight 1, so each step's EMA rounding reaches the weights at most once:
+      :math:`E_j = (3u + \delta)\, T S_j`.
 
-    Bound: :data:`SAFETY` :math:`\times (T u S_j + (H + 8u) D_j) / S_j`. This ignores how an
-    error in the slots feeds back into later updates, which is damped (the moments are
-    exponential averages) except through :math:`\sqrt{v}` near 0, where epsilon bounds it.
+    Bound: :data:`SAFETY` :math:`\times (r T u S_j + (H + k u) D_j + E_j) / S_j` with
+    :math:`k = 8 +` :func:`update_roundings`. This ignores how an error in the slots feeds
+    back into later updates, which is damped (the moments are exponential averages) except
+    through :math:`\sqrt{v}` near 0, where epsilon bounds it.
     """
     steps = exact.shape[0]
     path = np.concatenate([initial[None, :], exact], axis=0)
     length = np.nansum(np.abs(np.diff(path, axis=0)), axis=0)
     scale = _scale(exact, initial)
-    return SAFETY * (steps * U * scale + (HYPERPARAMETER_RELATIVE + 8 * U) * length) / scale
+    roundings = 2 if case is not None and _decays_weights(case) else 1
+    per_update = HYPERPARAMETER_RELATIVE + (8 + update_roundings(case)) * U
+    average = _average_error(case, steps) * scale
+    return SAFETY * (roundings * steps * U * scale + per_update * length + average) / scale
+
+
+def update_roundings(case: OptimizerCase | None) -> int:
+    """The roundings the options add to one update's own arithmetic, in :math:`u` of the
+    update: a clipping norm sums the squares of the largest variable (:math:`n` numbers, each
+    sum rounded: :math:`n` more, plus the square root, the division and the product: 3), a
+    mean of :math:`n` accumulated gradients :math:`n`, a loss-scale division 1."""
+    if case is None:
+        return 0
+    params = case.params
+    added = 0
+    if any(params.get(k) for k in ("clipnorm", "global_clipnorm")):
+        width = case.gradients.shapes
+        added += (sum(width) if params.get("global_clipnorm") else max(width)) + 3
+    added += params.get("gradient_accumulation_steps") or 0
+    added += 1 if params.get("loss_scale_factor") else 0
+    return added
+
+
+def _decays_weights(case: OptimizerCase) -> bool:
+    return case.params.get("weight_decay") is not None or case.family == "AdamW"
+
+
+def _average_error(case: OptimizerCase | None, steps: int) -> float:
+    """:math:`E_j / S_j` of :func:`float64_bound` (0 without an overwriting EMA)."""
+    params = {} if case is None else case.params
+    if not (params.get("use_ema") and params.get("ema_overwrite_frequency")):
+        return 0.0
+    momentum = float(params.get("ema_momentum", 0.99))
+    weights = float(np.float32(momentum)) + float(np.float32(1 - momentum))
+    return (3 * U + abs(weights - 1)) * steps
 
 
 def before_first_nonfinite(ours: np.ndarray, theirs: np.ndarray) -> np.ndarray:
@@ -92,6 +142,8 @@ class TrajectoryVerdict:
     worst_over_bound: float = 0.0
     bit_exact: float = 0.0
     first_step: int | None = None
+    #: The first update and parameter over budget, as data.
+    first_divergence: Divergence | None = None
     detail: str = ""
     reproducer: list[str] = field(default_factory=list)
 
@@ -129,10 +181,10 @@ def compare_trajectories(
     )
     if target.error or tensorflow.error:
         verdict.passed = target.error == tensorflow.error
-        verdict.detail = (
-            f"target raised {target.error}: {target.message}; "
-            f"TensorFlow raised {tensorflow.error}: {tensorflow.message}"
-        )
+        if verdict.passed:
+            verdict.detail = f"both raise {target.error}"
+        else:
+            verdict.detail = f"TensorFlow {_raised(tensorflow)}; the target {_raised(target)}"
         return verdict
     every = np.arange(case.gradients.steps)
     rows = every if getattr(tensorflow, "rows", None) is None else tensorflow.rows
@@ -157,14 +209,14 @@ def compare_trajectories(
         finite_full = np.cumprod(np.isfinite(full), axis=0).astype(bool)
         compared = before_first_nonfinite(ours, theirs) & finite_full[rows]
         error = np.where(compared, error, 0.0)
-        bound = float64_bound(np.where(finite_full, full, np.nan), initial)
+        bound = float64_bound(np.where(finite_full, full, np.nan), initial, case)
         verdict.bit_exact = float(np.mean((ours == theirs) | both_nan))
         if not compared.all():
             i, j = np.argwhere(~compared)[0]
             verdict.detail = (
                 f"compared up to the first non-finite value (parameter {j} at "
-                f"step {rows[i]}: target {ours[i, j]!r}, TensorFlow "
-                f"{theirs[i, j]!r}); float32 cancellation and the exact formula "
+                f"step {rows[i]}: target {float(ours[i, j])!r}, TensorFlow "
+                f"{float(theirs[i, j])!r}); float32 cancellation and the exact formula "
                 "part there"
             )
     verdict.bound = float(np.max(bound))
@@ -181,6 +233,18 @@ def compare_trajectories(
         i, j = np.argwhere(over)[0]
         t = int(rows[i])
         verdict.first_step = t
+        verdict.first_divergence = Divergence(
+            step=t,
+            target=float(ours[i, j]),
+            oracle=float(theirs[i, j]),
+            index=int(i),
+            parameter=int(j),
+            **(
+                {"ulp": float(ulp_distance(ours[i, j], theirs[i, j]))}
+                if dtype == "float32"
+                else {"error": float(error[i, j]), "bound": float(bound[j])}
+            ),
+        )
         sampled = (
             ""
             if len(rows) == len(every)
@@ -193,7 +257,8 @@ def compare_trajectories(
         )
         verdict.detail = (
             f"first divergence after update {t + 1} (step {t}), parameter {j}: "
-            f"target {float(ours[i, j])!r}, TensorFlow {float(theirs[i, j])!r}, "
+            f"target {float(ours[i, j])!r}, TensorFlow {float(theirs[i, j])!r}"
+            f"{f' ({verdict.first_divergence.ulp:g} ULP)' if dtype == 'float32' else ''}, "
             f"relative error {error[i, j]:.3g} (bound {bound[j]:.3g}"
             f"{'; float32 mode must be bit-exact' if dtype == 'float32' else ''})"
             f"{sampled}"
@@ -204,3 +269,11 @@ def compare_trajectories(
             f"TensorFlow {tensorflow.counter}"
         )
     return verdict
+
+
+def _raised(run: Trajectory) -> str:
+    """``raises X (message)``, or ``returns a trajectory``."""
+    if not run.error:
+        return "returns a trajectory"
+    text = run.message.splitlines()[0][:160] if run.message else ""
+    return f"raises {run.error}" + (f" ({text})" if text else "")

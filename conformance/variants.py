@@ -32,7 +32,10 @@ variant                  values (TensorFlow's)  the other value
 =======================  =====================  ==============================================
 
 A variant that has no effect on a case (``rmsprop-momentum-lr`` without momentum) is not a
-difference there. Sparse-gradient cases are checked against TensorFlow only.
+difference there. Sparse-gradient cases are checked against TensorFlow only, and so are the cases
+of Keras's options around the update rule (weight decay, clipping, EMA, accumulation, loss
+scale; AdamW; callable hyperparameters: :func:`unmodelled`), which the variants' formulas leave
+out.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from collections.abc import Mapping
 import numpy as np
 
 import reference
-from conformance.cases import OptimizerCase, SparseGradients
+from conformance.cases import Expr, OptimizerCase, SparseGradients
 from conformance.targets import Target
 
 #: variant -> its values, TensorFlow's usual choice first.
@@ -57,6 +60,16 @@ VARIANTS: dict[str, tuple[str, ...]] = {
 ATTRIBUTE = "LR_CONFORMANCE_VARIANTS"
 
 _ADAM = ("Adam", "AdamOptimizer")
+#: Keras's options around the update rule, which :func:`variant_trajectory` does not compute.
+_OPTIONS = (
+    "weight_decay",
+    "clipnorm",
+    "clipvalue",
+    "global_clipnorm",
+    "use_ema",
+    "gradient_accumulation_steps",
+    "loss_scale_factor",
+)
 _RMSPROP = ("RMSprop", "RMSPropOptimizer")
 
 
@@ -89,6 +102,23 @@ def declared_for(target_class, cli: Mapping[str, str], family: str) -> dict[str,
     merged = dict(getattr(target_class, ATTRIBUTE, None) or {})
     merged.update(cli)
     return {k: v for k, v in validate(merged).items() if applies_to(k, family)}
+
+
+def unmodelled(case: OptimizerCase) -> str | None:
+    """Why the variants' formulas do not cover ``case`` (None where they do): sparse
+    gradients, an option around the update rule, a callable hyperparameter, another family."""
+    if isinstance(case.gradients, SparseGradients):
+        return "sparse-gradient cases are defined by TensorFlow's form only"
+    if case.family not in _ADAM + _RMSPROP:
+        return f"no variant formula of {case.family}"
+    options = [k for k in _OPTIONS if case.params.get(k)]
+    if options:
+        return f"the variant formulas leave out {', '.join(options)}"
+    if isinstance(case.learning_rate, Expr) or any(
+        isinstance(v, Expr) for v in case.params.values()
+    ):
+        return "the variant formulas take no callable hyperparameter"
+    return None
 
 
 def tensorflow_choices(case: OptimizerCase, flavor: str) -> dict[str, str]:
@@ -126,8 +156,9 @@ def variant_trajectory(case: OptimizerCase, flavor: str, declared: Mapping[str, 
     with TensorFlow's choices replaced by ``declared``. The hyperparameters and the learning
     rate of each update come from the reference optimizer of the case (float64 mode), so that
     defaults, legacy ``decay`` and schedules are TensorFlow's."""
-    if isinstance(case.gradients, SparseGradients):
-        raise ValueError("variants are defined for dense gradients only")
+    reason = unmodelled(case)
+    if reason is not None:
+        raise ValueError(reason)
     choices = {**tensorflow_choices(case, flavor), **declared}
     optimizer = Target("reference", reference).optimizer(case, flavor, "float64")
     params = [p.astype(np.float64) for p in case.gradients.initial_params()]

@@ -52,6 +52,7 @@ extensions = [
     "sphinx.ext.napoleon",
     "sphinxcontrib.katex",
     "lr_docs",
+    "walkthrough",
 ]
 
 source_suffix = {".md": "markdown"}
@@ -68,6 +69,8 @@ napoleon_custom_sections = ["Traps"]
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
 autodoc_default_options = {"show-inheritance": False}
+# A long signature lists one parameter a line (it fits a phone, and reads better on a desktop).
+maximum_signature_line_length = 40
 
 # KaTeX: prerendered when Node.js is on the PATH; the CSS is ours, never the CDN default.
 katex_prerender = shutil.which("node") is not None

@@ -171,5 +171,5 @@ def test_not_applicable_is_counted_and_listed_not_passed():
     assert report.steps_verified == 10
     table = render_table(report)
     assert "1 passed, 0 failed, 0 errors, 1 not applicable" in table
-    assert "Not applicable (1):" in table
-    assert "covered by the scalar path" in table
+    assert "Not applicable (1 check; --verbose lists every check):" in table
+    assert "schedules.ExponentialDecay: 1 check: covered by the scalar path" in table

@@ -25,12 +25,18 @@ REFERENCE = Target("reference", reference)
 FRAMEWORKS = ("pytorch", "optax")
 
 #: The class of :mod:`conformance.targets.tf_api` holding each optimizer's TF signature.
-TF_API_OPTIMIZER = {"keras optimizer": "", "legacy optimizer": "Legacy", "compat_v1 optimizer": ""}
+TF_API_OPTIMIZER = {
+    "keras optimizer": "",
+    "legacy optimizer": "Legacy",
+    "tensorflow-addons optimizer": "Addons",
+    "compat_v1 optimizer": "",
+}
 
 #: Where each framework adapter defines an optimizer of each module.
 ADAPTER_MODULE = {
     "optimizers": "optimizers/__init__.py",
     "optimizers.legacy": "optimizers/legacy.py",
+    "addons": "addons.py",
     "compat_v1": "compat_v1.py",
 }
 
@@ -123,7 +129,7 @@ def test_every_api_has_every_piece():
 def _reference_apis() -> set[str]:
     """Every API the reference offers, by the registry's naming."""
     found = set()
-    for module in ("schedules", "compat_v1", "optimizers", "optimizers.legacy"):
+    for module in ("schedules", "compat_v1", "optimizers", "optimizers.legacy", "addons"):
         package = REFERENCE.submodule(module)
         for name, value in vars(package).items():
             if name.startswith("_") or inspect.ismodule(value):

@@ -11,10 +11,8 @@ and the docs; which APIs exist is :mod:`conformance.registry`'s to say.
 
 from __future__ import annotations
 
-from conformance.cases.addons import CYCLICAL_LEARNING_RATE
-from conformance.cases.compat_v1 import COMPAT_V1_SCHEDULES
-from conformance.cases.keras import KERAS_SCHEDULES
-from conformance.cases.long_horizon import LONG_HORIZON
+import importlib
+
 from conformance.cases.model import (
     FAR_STEPS,
     GRADIENT_REGIMES,
@@ -33,7 +31,6 @@ from conformance.cases.model import (
     span,
     steps_of,
 )
-from conformance.cases.optimizers import OPTIMIZER_CASES
 
 __all__ = [
     "CASES",
@@ -58,40 +55,63 @@ __all__ = [
     "steps_of",
 ]
 
-#: Every schedule case, in catalogue order.
-CASES: list[Case] = [
-    *KERAS_SCHEDULES,
-    *CYCLICAL_LEARNING_RATE,
-    *COMPAT_V1_SCHEDULES,
-    *LONG_HORIZON,
-]
+#: The data modules, loaded on first use of the catalogue (``CASES``, ``OPTIMIZER_CASES``,
+#: :func:`cases`, ...): ``--help`` and a usage error need none of it.
+_CATALOGUE: dict[str, list] = {}
+
+
+def _catalogue() -> dict[str, list]:
+    if not _CATALOGUE:
+        data = {
+            name: importlib.import_module(f"conformance.cases.{name}")
+            for name in ("keras", "addons", "compat_v1", "long_horizon", "optimizers")
+        }
+        schedules = [
+            *data["keras"].KERAS_SCHEDULES,
+            *data["addons"].CYCLICAL_LEARNING_RATE,
+            *data["compat_v1"].COMPAT_V1_SCHEDULES,
+            *data["long_horizon"].LONG_HORIZON,
+        ]
+        _check_unique_ids([*schedules, *data["optimizers"].OPTIMIZER_CASES])
+        _CATALOGUE.update(CASES=schedules, OPTIMIZER_CASES=data["optimizers"].OPTIMIZER_CASES)
+    return _CATALOGUE
+
+
+def __getattr__(name: str):
+    """``CASES`` (every schedule case, in catalogue order) and ``OPTIMIZER_CASES`` (every
+    optimizer case), loaded on first use."""
+    if name in ("CASES", "OPTIMIZER_CASES"):
+        return _catalogue()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def cases(api: str | None = None, tag: str | None = None) -> list[Case]:
     """The schedule cases, optionally only one API or one tag."""
-    return [c for c in CASES if (api is None or c.api == api) and (tag is None or tag in c.tags)]
+    return [
+        c
+        for c in _catalogue()["CASES"]
+        if (api is None or c.api == api) and (tag is None or tag in c.tags)
+    ]
 
 
 def optimizer_cases(api: str | None = None, tag: str | None = None) -> list[OptimizerCase]:
     """The optimizer cases, optionally only one API or one tag."""
     return [
         c
-        for c in OPTIMIZER_CASES
+        for c in _catalogue()["OPTIMIZER_CASES"]
         if (api is None or c.api == api) and (tag is None or tag in c.tags)
     ]
 
 
 def of(api: str) -> list[Case] | list[OptimizerCase]:
     """The cases of one API, whichever kind it is."""
-    return [c for c in (*CASES, *OPTIMIZER_CASES) if c.api == api]
+    catalogue = _catalogue()
+    return [c for c in (*catalogue["CASES"], *catalogue["OPTIMIZER_CASES"]) if c.api == api]
 
 
-def _check_unique_ids() -> None:
+def _check_unique_ids(every: list) -> None:
     seen: set[str] = set()
-    for case in (*CASES, *OPTIMIZER_CASES):
+    for case in every:
         if case.id in seen:
             raise ValueError(f"duplicate case id {case.id!r}")
         seen.add(case.id)
-
-
-_check_unique_ids()

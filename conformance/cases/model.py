@@ -29,14 +29,30 @@ def around(*points: int) -> list[int]:
     return [q for p in points for q in (p - 1, p, p + 1) if q >= 0]
 
 
-class Span(list):
-    """A dense run of steps (from :func:`span`). Every other step a case lists is a key step:
-    a boundary, a restart, a far step. The scalar path, which is slow, checks every key step and
-    an evenly spaced sample of the spans (:meth:`Case.sampled`)."""
+@dataclass(frozen=True)
+class Span:
+    """A dense run of steps (from :func:`span`): ``range(start, stop, step)``. Every other step
+    a case lists is a key step: a boundary, a restart, a far step. The scalar path, which is
+    slow, checks every key step and an evenly spaced sample of the spans (:meth:`Case.sampled`).
+    Held as its bounds, not as a list: a million-step span costs nothing until
+    :func:`steps_of` makes it an array."""
+
+    start: int
+    stop: int
+    step: int = 1
+
+    def __iter__(self):
+        return iter(range(self.start, self.stop, self.step))
+
+    def __len__(self) -> int:
+        return len(range(self.start, self.stop, self.step))
+
+    def array(self) -> np.ndarray:
+        return np.arange(self.start, self.stop, self.step, dtype=np.int64)
 
 
 def span(start: int, stop: int, step: int = 1) -> Span:
-    return Span(range(start, stop, step))
+    return Span(start, stop, step)
 
 
 #: At most this many steps of a case's spans go through the scalar path (all of them for
@@ -48,8 +64,8 @@ def steps_of(*parts: Iterable | int, spans: bool = True) -> np.ndarray:
     """The sorted, distinct int64 steps of all parts (ints, or nested lists and ranges of them);
     with ``spans=False``, only the key steps (those not in a :class:`Span`)."""
     values: list[int] = []
-    # A span holds only ints: converted whole, since a million-step span visited one int at a
-    # time costs a minute at import.
+    # A span is made an array whole, since a million-step span visited one int at a time costs
+    # a minute at import.
     arrays: list[np.ndarray] = []
 
     def collect(part) -> None:
@@ -57,7 +73,7 @@ def steps_of(*parts: Iterable | int, spans: bool = True) -> np.ndarray:
             values.append(int(part))
         elif isinstance(part, Span):
             if spans:
-                arrays.append(np.asarray(part, dtype=np.int64))
+                arrays.append(part.array())
         else:
             for item in part:
                 collect(item)
@@ -86,8 +102,13 @@ class Applicability:
     reference flavours (``flavors``) and TensorFlow entry points (``entries``) it applies to."""
 
     api: str
+    params: Mapping[str, Any]
     flavors: frozenset[str] | None
     entries: frozenset[str] | None
+
+    def built_params(self) -> dict[str, Any]:
+        """The keyword arguments with every :class:`Expr` turned into its callable."""
+        return {k: (v.build() if isinstance(v, Expr) else v) for k, v in self.params.items()}
 
     @property
     def family(self) -> str:
@@ -129,10 +150,6 @@ class Case(Applicability):
     step_dtype: str = "int64"
     #: The steps outside dense spans (boundaries, restarts, far steps): always checked.
     key_steps: np.ndarray = field(hash=False, compare=False, repr=False, default=None)
-
-    def built_params(self) -> dict[str, Any]:
-        """The keyword arguments with every :class:`Expr` turned into its callable."""
-        return {k: (v.build() if isinstance(v, Expr) else v) for k, v in self.params.items()}
 
     def sampled(self, size: int = SCALAR_SAMPLE) -> Case:
         """The same case on fewer steps: every key step, every step 0-63, and ``size`` evenly
@@ -278,12 +295,14 @@ class LearningRateSpec:
 @dataclass(frozen=True)
 class OptimizerCase(Applicability):
     """One optimizer, one set of hyperparameters (TensorFlow's names, without
-    ``learning_rate``), one learning rate, one gradient sequence."""
+    ``learning_rate``; an :class:`Expr` for a callable), one learning rate (a float, a
+    :class:`LearningRateSpec`, or an :class:`Expr` of a callable of no argument), one gradient
+    sequence."""
 
     id: str
     api: str
     params: Mapping[str, Any] = field(hash=False)
-    learning_rate: float | LearningRateSpec = 0.001
+    learning_rate: float | LearningRateSpec | Expr = 0.001
     gradients: Gradients | SparseGradients = Gradients()
     tags: frozenset[str] = frozenset()
     #: Reference flavours the case applies to (``None``: every entry point of the API).
@@ -294,6 +313,11 @@ class OptimizerCase(Applicability):
     #: cancellation (see ``why``), which the float32 mode checks to the bit instead.
     float64: bool = True
     why: str = ""
+
+    def built_learning_rate(self) -> float | LearningRateSpec | Any:
+        """The learning rate with an :class:`Expr` turned into its callable."""
+        rate = self.learning_rate
+        return rate.build() if isinstance(rate, Expr) else rate
 
 
 def schedule_case(api: str, label: str, params: dict, steps, tags=(), **kwargs) -> Case:
@@ -314,7 +338,7 @@ def optimizer_case(
     api: str,
     label: str,
     params: dict,
-    learning_rate: float | LearningRateSpec = 0.001,
+    learning_rate: float | LearningRateSpec | Expr = 0.001,
     gradients: Gradients | SparseGradients | None = None,
     tags=(),
     **kwargs,

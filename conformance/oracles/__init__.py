@@ -59,9 +59,10 @@ class Oracle(Protocol):
     def restrict(self, case: Case, entry: EntryPoint) -> Case:
         """The case on the steps the oracle can give (all of them, live)."""
 
-    def prefetch(self, requests: Iterable[tuple[Case, EntryPoint, str]]) -> None:
+    def prefetch(self, requests: Iterable[tuple[Case | OptimizerCase, EntryPoint, str]]) -> None:
         """Evaluate many ``(case, entry, path)`` up front (only faster: the values are what
-        :meth:`evaluate` gives one by one). May do nothing."""
+        :meth:`evaluate` gives one by one; ``path`` ``"trajectory"``: an optimizer case, what
+        :meth:`trajectory` gives). May do nothing."""
 
     def evaluate(self, case: Case, entry: EntryPoint, path: str) -> Outcome:
         """The outcome of a schedule case at its steps, on the ``"vector"`` or ``"scalar"``

@@ -202,12 +202,20 @@ class Backend:
     # -- optimizers --------------------------------------------------------------------------
 
     def optimizer(self, case: OptimizerCase):
+        """The case's optimizer, built as TensorFlow's oracle builds ``tf.keras``'s
+        (:func:`conformance.oracles.tensorflow_optimizers.make_keras_optimizer`): callables
+        called, schedule specs made schedules."""
         keras = self.keras
-        learning_rate = case.learning_rate
-        if isinstance(learning_rate, LearningRateSpec):
-            cls = getattr(keras.optimizers.schedules, learning_rate.api.split(".", 1)[1])
-            learning_rate = cls(**learning_rate.params)
-        return getattr(keras.optimizers, case.family)(learning_rate=learning_rate, **case.params)
+
+        def built(value):
+            if isinstance(value, LearningRateSpec):
+                cls = getattr(keras.optimizers.schedules, value.api.split(".", 1)[1])
+                return cls(**value.params)
+            return value
+
+        params = {k: built(v) for k, v in case.built_params().items()}
+        learning_rate = built(case.built_learning_rate())
+        return getattr(keras.optimizers, case.family)(learning_rate=learning_rate, **params)
 
     def trajectory(self, case: OptimizerCase) -> Trajectory:
         initial = [p.astype(np.float32) for p in case.gradients.initial_params()]
@@ -219,7 +227,10 @@ class Backend:
             params = self.run(optimizer, variables, gradients)
         except Exception as error:  # noqa: BLE001 - the backend's exception is the result
             return Trajectory(None, error=error_name(error), message=str(error))
-        return Trajectory(params, int(self.ops.convert_to_numpy(optimizer.iterations)))
+        # The calls, as TensorFlow's oracle counts them (``iterations`` divides them by
+        # gradient_accumulation_steps).
+        counter = optimizer._iterations
+        return Trajectory(params, int(self.ops.convert_to_numpy(counter)))
 
     def run(self, optimizer, variables, gradients: list[np.ndarray]) -> np.ndarray:
         """``optimizer.apply`` update by update: every variable after every update."""

@@ -1,6 +1,6 @@
 """Live TensorFlow as the oracle (:class:`conformance.oracles.Oracle`): every entry point of
-the installed TF, schedules evaluated in batches, optimizer trajectories run whole
-(:mod:`conformance.oracles.tensorflow_optimizers`).
+the installed TF, schedules evaluated in batches, optimizer trajectories run whole, in batches
+too (:mod:`conformance.oracles.tensorflow_optimizers`).
 
 Schedule entry points (what a user can call; which ones exist depends on the environment):
 
@@ -74,6 +74,10 @@ BATCH_SPREAD = 0.25
 BATCH_SLACK = 16
 
 
+class NotTensorFlow(Exception):
+    """TensorFlow imports, but tf.keras computes with another Keras 3 backend."""
+
+
 class TensorFlowVectorKernels:
     """TensorFlow's own float32 kernels, for :func:`reference._arith.float32_kernels`.
 
@@ -113,12 +117,21 @@ class TensorFlow:
             warnings.simplefilter("ignore")
             import tensorflow as tf
         self.tf = tf
+        requested = os.environ.get("KERAS_BACKEND", "tensorflow")
+        if requested != "tensorflow" and tuple(map(int, tf.__version__.split(".")[:2])) >= (2, 16):
+            # tf.keras is Keras 3 there, which might not even import with that backend.
+            raise NotTensorFlow(_other_backend(requested))
         tf.get_logger().setLevel("ERROR")
         # Graphs compute what the source says (see the module docstring).
         tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": True})
         keras = tf.keras
         self.keras_version = getattr(keras, "__version__", None) or _keras_version()
         self.keras_major = int(self.keras_version.split(".")[0])
+        # Keras 3 computes with the backend KERAS_BACKEND names, also as tf.keras: with jax,
+        # "TensorFlow" would be JAX.
+        self.keras_backend = keras.backend.backend() if self.keras_major >= 3 else "tensorflow"
+        if self.keras_backend != "tensorflow":  # ~/.keras/keras.json can say so too
+            raise NotTensorFlow(_other_backend(self.keras_backend))
         self.tf_keras = _optional_import("tf_keras")
         self.tfa, self.tfa_error = _import_tfa()
         self.kernels = TensorFlowVectorKernels(tf)
@@ -131,7 +144,11 @@ class TensorFlow:
     # -- what exists ----------------------------------------------------------------------
 
     def versions(self) -> dict[str, str]:
-        found = {"tensorflow": self.tf.__version__, "keras (tf.keras)": self.keras_version}
+        found = {
+            "tensorflow": self.tf.__version__,
+            "keras (tf.keras)": self.keras_version,
+            "keras backend": self.keras_backend,
+        }
         if self.tf_keras is not None:
             found["tf_keras"] = self.tf_keras.__version__
         found["tensorflow-addons"] = (
@@ -164,6 +181,7 @@ class TensorFlow:
             label = f"tf_keras.optimizers.legacy {self.tf_keras.__version__}"
             return EntryPoint(key, label, "legacy")
         if key == "tfa" and self.tfa is not None:
+            # One flavour: tfa's schedules, and its optimizers on the legacy Keras ones.
             return EntryPoint(key, f"tensorflow-addons {self.tfa.__version__}", None)
         if key.startswith("compat_v1.") and hasattr(self.tf.compat.v1.train, api.short):
             if api.is_optimizer:
@@ -173,7 +191,7 @@ class TensorFlow:
         return None
 
     def missing_reason(self, api: str) -> str:
-        if api in registry.names() and registry.get(api).origin is registry.TFA:
+        if api in registry.names() and registry.get(api).origin.vector_set == "tfa":
             return f"tensorflow-addons does not import here: {self.tfa_error}"
         return f"{api} does not exist in TensorFlow {self.tf.__version__}"
 
@@ -198,12 +216,15 @@ class TensorFlow:
         return self._trajectories[key]
 
     def prefetch(self, requests: Iterable[tuple[Case, EntryPoint, str]]) -> None:
-        """Evaluate many ``(case, entry, path)`` at once, for :meth:`evaluate` to return later.
+        """Evaluate many ``(case, entry, path)`` at once, for :meth:`evaluate` (and, for
+        ``(optimizer case, entry, "trajectory")``, :meth:`trajectory`) to return later.
 
         Only an optimisation, with the same values: the scalar paths of an entry point's cases
-        share batched functions, and the compat.v1 graph cases share graphs and Sessions. What
-        cannot be batched (an eager vector path has no fixed cost to share; a case that raises
-        or needs chunks of one step) is left to :meth:`evaluate`, case by case.
+        share batched functions, and the compat.v1 graph cases share graphs and Sessions; the
+        optimizer trajectories of an entry point share traced loops (TF1: graphs and Sessions,
+        see :func:`conformance.oracles.tensorflow_optimizers.run_many`). What cannot be batched
+        (an eager vector path has no fixed cost to share; a case that raises or needs chunks of
+        one step) is left to :meth:`evaluate` and :meth:`trajectory`, case by case.
         """
         _prefetch(self, requests)
 
@@ -360,8 +381,14 @@ def _prefetch(oracle: TensorFlow, requests: Iterable[tuple[Case, EntryPoint, str
     scalar: dict[str, list[_Pending]] = {}  # entry key -> its scalar paths
     graph_vector: list[_Pending] = []
     entries: dict[str, EntryPoint] = {}
+    trajectories: dict[tuple, tuple[OptimizerCase, EntryPoint]] = {}
     seen = set()
     for case, entry, path in requests:
+        if path == "trajectory":
+            key = (case.id, entry.key)
+            if key not in oracle._trajectories:
+                trajectories[key] = (case, entry)
+            continue
         key = _cache_key(case, entry, path)
         if key in cache or key in seen or not len(case.steps):
             continue
@@ -387,6 +414,7 @@ def _prefetch(oracle: TensorFlow, requests: Iterable[tuple[Case, EntryPoint, str
         for start in range(0, len(ready), BATCH_CASES):
             group = ready[start : start + BATCH_CASES]
             cache.update(_graph_vector_batch(oracle, entry, group))
+    oracle._trajectories.update(optimizers.run_many(oracle, trajectories.values()))
 
 
 def _probe(oracle: TensorFlow, entry: EntryPoint, pending: list[_Pending]) -> list[_Pending]:
@@ -626,6 +654,14 @@ def _import_tfa():
         return tensorflow_addons, None
     except Exception as error:  # noqa: BLE001 - tfa fails to import on TF >= 2.16
         return None, f"{type(error).__name__}: {error}"
+
+
+def _other_backend(backend: str) -> str:
+    return (
+        f"tf.keras would compute with Keras 3's {backend} backend here, not TensorFlow "
+        "(KERAS_BACKEND, or ~/.keras/keras.json): set KERAS_BACKEND=tensorflow to check "
+        "against TensorFlow"
+    )
 
 
 def _keras_version() -> str:

@@ -128,8 +128,13 @@ class Vectors:
         return found
 
     def optimizer_apis(self) -> list[str]:
-        """The optimizer APIs this set has files for."""
-        return [api for api in _OPTIMIZERS if (self.tf_dir / f"{api}.json").is_file()]
+        """The optimizer APIs this set has files for (tensorflow-addons' in the tfa set)."""
+        return [
+            api
+            for api in _OPTIMIZERS
+            if (directory := self.directory(api)) is not None
+            and (directory / f"{api}.json").is_file()
+        ]
 
     def stored_cases(self, api: str) -> list[Case] | list[OptimizerCase]:
         """The cases of ``api``'s file, as stored (a schedule's on its stored steps; params

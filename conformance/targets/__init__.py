@@ -20,6 +20,7 @@ for that API, see :mod:`conformance.run`).
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import importlib
 import importlib.metadata
 import threading
@@ -32,7 +33,7 @@ import numpy as np
 from conformance import registry
 from conformance.cases import Case, LearningRateSpec, OptimizerCase, SparseGradients
 from conformance.outcome import Outcome, Trajectory, error_name, per_step
-from conformance.source import format_kwargs, steps_repr
+from conformance.source import Call, Source, kwargs, show
 
 
 class TargetError(Exception):
@@ -47,8 +48,12 @@ class TimedOut(Exception):
     """The target's call did not return within the deadline."""
 
 
-#: The flavour of a schedule an optimizer of each flavour is given.
-SCHEDULE_FLAVOR = {"keras3": "keras3", "keras2": "keras2", "legacy": "keras2"}
+#: The declaration that a schedule's array evaluation equals its per-step one (docs/contract.md).
+ELEMENTWISE = "LR_CONFORMANCE_ELEMENTWISE"
+
+#: The flavour of a schedule an optimizer of each flavour is given (tensorflow-addons'
+#: optimizers, flavour None, take TF 2.13-2.15's Keras 2 schedules).
+SCHEDULE_FLAVOR = {"keras3": "keras3", "keras2": "keras2", "legacy": "keras2", None: "keras2"}
 
 
 @dataclass(frozen=True)
@@ -155,27 +160,42 @@ class Target:
         settings = {"dtype": dtype} if flavor is None else {"dtype": dtype, "flavor": flavor}
         return lambda: cls(**params, **settings)
 
-    def call_source(self, case: Case, dtype: str, flavor: str | None) -> str:
-        """The target's schedule call as Python source, for reproducers."""
+    def elementwise(self, api: str) -> bool:
+        """Whether the target declares that calling ``api`` on an array of steps gives, element
+        by element, what calling it on each step alone gives (``LR_CONFORMANCE_ELEMENTWISE =
+        True`` on the schedule class or TF1 function, or on the package; the object's own
+        attribute wins). Then the scalar path may call it once on its steps; otherwise it calls
+        it one step at a time (docs/contract.md, "How the target is called")."""
+        found = self.lookup(api)
+        own = getattr(found, ELEMENTWISE, None)
+        if own is not None:
+            return bool(own)
+        return bool(getattr(self.package, ELEMENTWISE, False))
+
+    def schedule_source(self, case: Case, dtype: str, flavor: str | None) -> Source:
+        """What :meth:`schedule_factory` builds, as Python source: an expression of a callable
+        of the steps, and the modules to import."""
         module, name = case.api.split(".", 1)
-        shown = format_kwargs(case.params)
-        steps = steps_repr(case.steps)
-        if case.step_dtype != "int64":
-            steps = f"np.asarray({steps}, np.{case.step_dtype})"
+        arguments = kwargs(case.params)
         if module == "compat_v1":
             step_argument = registry.get(case.api).step_argument
-            return (
-                f"{self.name}.compat_v1.{name}({step_argument}={steps}, {shown}, dtype={dtype!r})"
-            )
-        settings = f"dtype={dtype!r}" + ("" if flavor is None else f", flavor={flavor!r}")
-        return f"{self.name}.schedules.{name}({shown}, {settings})({steps})"
+            function = f"{self.name}.compat_v1.{name}"
+            settings = (f"{step_argument}=step", *arguments, f"dtype={dtype!r}")
+            return Source(Call(function, settings), (f"{self.name}.compat_v1",), "lambda step: ")
+        settings = [f"dtype={dtype!r}"] + ([] if flavor is None else [f"flavor={flavor!r}"])
+        callee = f"{self.name}.schedules.{name}"
+        return Source(Call(callee, (*arguments, *settings)), (f"{self.name}.schedules",))
 
     # -- optimizers --------------------------------------------------------------------------
 
-    def learning_rate(self, case: OptimizerCase, flavor: str, dtype: str):
-        """The case's learning rate as the target takes it: a float, a schedule of the
-        flavour's schedule code, or a callable of the global step for a TF1 decay function."""
-        spec = case.learning_rate
+    def learning_rate(self, case: OptimizerCase, flavor: str | None, dtype: str):
+        """The case's learning rate as the target takes it: a float, a callable of no argument,
+        a schedule of the flavour's schedule code, or a callable of the global step for a TF1
+        decay function."""
+        return self._rate(case.built_learning_rate(), flavor, dtype)
+
+    def _rate(self, spec, flavor: str | None, dtype: str):
+        """A learning rate (or a schedule-valued hyperparameter) as the target takes it."""
         if not isinstance(spec, LearningRateSpec):
             return spec
         module, name = spec.api.split(".", 1)
@@ -186,19 +206,24 @@ class Target:
         flavor = SCHEDULE_FLAVOR.get(flavor, flavor)
         return schedule(**spec.params, dtype=dtype, flavor=flavor)
 
-    def optimizer(self, case: OptimizerCase, flavor: str, dtype: str):
-        """The target's optimizer for the case, built as TensorFlow's is."""
+    def optimizer(self, case: OptimizerCase, flavor: str | None, dtype: str):
+        """The target's optimizer for the case, built as TensorFlow's is (flavour None:
+        tensorflow-addons', ``PKG.addons.X``)."""
         learning_rate = self.learning_rate(case, flavor, dtype)
+        params = {k: self._rate(v, flavor, dtype) for k, v in case.built_params().items()}
         if flavor == "compat_v1":
             cls = getattr(self.submodule("compat_v1"), case.family)
-            return cls(learning_rate, **case.params, dtype=dtype)
-        if flavor == "legacy":
-            cls = getattr(self.submodule("optimizers.legacy"), case.family)
-            return cls(learning_rate=learning_rate, **case.params, dtype=dtype)
+            return cls(learning_rate, **params, dtype=dtype)
+        if flavor in ("legacy", None):
+            module = "optimizers.legacy" if flavor == "legacy" else "addons"
+            cls = getattr(self.submodule(module), case.family)
+            return cls(learning_rate=learning_rate, **params, dtype=dtype)
         cls = getattr(self.submodule("optimizers"), case.family)
-        return cls(learning_rate=learning_rate, **case.params, dtype=dtype, flavor=flavor)
+        return cls(learning_rate=learning_rate, **params, dtype=dtype, flavor=flavor)
 
-    def trajectory(self, case: OptimizerCase, flavor: str, dtype: str, kernels=None) -> Trajectory:
+    def trajectory(
+        self, case: OptimizerCase, flavor: str | None, dtype: str, kernels=None
+    ) -> Trajectory:
         """Every parameter after every update, as one ``(updates, width)`` float64 array, run
         as TensorFlow ran it (``kernels``: TensorFlow's, plugged in, or None)."""
         gradients = case.gradients
@@ -207,13 +232,22 @@ class Target:
         except Exception as error:  # noqa: BLE001 - compared with TensorFlow's
             return Trajectory(None, error=type(error).__name__, message=str(error))
         params = gradients.initial_params()
-        state = optimizer.init(params)
         rows = []
-        with self.plugged(kernels):
-            for step_gradients in self._gradient_steps(gradients):
-                params, state = optimizer.step(step_gradients, params, state)
-                rows.append(np.concatenate([np.asarray(p, np.float64).ravel() for p in params]))
-        return Trajectory(np.stack(rows), state[optimizer.counter])
+        try:
+            state = optimizer.init(params)
+            with self.plugged(kernels):
+                for step_gradients in self._gradient_steps(gradients):
+                    params, state = optimizer.step(step_gradients, params, state)
+                    rows.append(np.concatenate([np.asarray(p, np.float64).ravel() for p in params]))
+        except Exception as error:  # noqa: BLE001 - TensorFlow raises there too (when applied)
+            return Trajectory(None, error=type(error).__name__, message=str(error))
+        counter = getattr(optimizer, "counter", None)
+        if counter is None:
+            raise BadReturn(
+                f"{type(optimizer).__name__} has no attribute 'counter' (the key of its step "
+                'counter in the state: docs/contract.md, "What the suite reads")'
+            )
+        return Trajectory(np.stack(rows), state[counter])
 
     def _gradient_steps(self, gradients) -> Iterator[list]:
         """Each update's gradients, one per variable: arrays, or the target's
@@ -224,54 +258,98 @@ class Target:
             for t in range(gradients.steps):
                 yield [sparse(indices[t], values[t])]
         else:
-            for row in gradients.columns():
-                yield gradients.split(row)
+            # Split once, not once per update (an eighth of the reference's trajectory time).
+            parts = gradients.split(gradients.columns())
+            for t in range(gradients.steps):
+                yield [part[t] for part in parts]
 
-    def optimizer_source(self, case: OptimizerCase, flavor: str, dtype: str) -> str:
-        """The target's optimizer call as Python source, for reproducers."""
-        lr = case.learning_rate
-        if isinstance(lr, LearningRateSpec):
-            module, name = lr.api.split(".", 1)
-            shown = ", ".join(f"{k}={v!r}" for k, v in lr.params.items())
-            if module == "compat_v1":
-                lr = (
-                    f"lambda step: {self.name}.compat_v1.{name}(global_step=step, {shown}, "
-                    f"dtype={dtype!r})"
-                )
-            else:
-                schedule_flavor = "keras2" if flavor == "legacy" else flavor
-                lr = (
-                    f"{self.name}.schedules.{name}({shown}, dtype={dtype!r}, "
-                    f"flavor={schedule_flavor!r})"
-                )
-        else:
-            lr = repr(lr)
-        arguments = [f"{k}={v!r}" for k, v in case.params.items()] + [f"dtype={dtype!r}"]
-        if flavor == "compat_v1":
-            where = f"{self.name}.compat_v1.{case.family}({', '.join([lr, *arguments])})"
-        elif flavor == "legacy":
-            where = (
-                f"{self.name}.optimizers.legacy.{case.family}"
-                f"({', '.join([f'learning_rate={lr}', *arguments])})"
-            )
-        else:
-            arguments.append(f"flavor={flavor!r}")
-            where = (
-                f"{self.name}.optimizers.{case.family}"
-                f"({', '.join([f'learning_rate={lr}', *arguments])})"
-            )
-        return (
-            f"{where}: init(g.initial_params()), then step(g[t], params, state) for t < "
-            f"{case.gradients.steps}, g = conformance.cases.{case.gradients!r}"
+    def optimizer_source(self, case: OptimizerCase, flavor: str | None, dtype: str) -> Source:
+        """What :meth:`optimizer` builds, as Python source, and the modules to import."""
+        modules: list[str] = []
+        lr = self._rate_source(case.learning_rate, flavor, dtype, modules)
+        arguments = (
+            *(
+                self._keyword(k, self._rate_source(v, flavor, dtype, modules))
+                for k, v in case.params.items()
+            ),
+            f"dtype={dtype!r}",
         )
+        keyword_lr = self._keyword("learning_rate", lr)
+        if flavor == "compat_v1":
+            modules.append(f"{self.name}.compat_v1")
+            built = Call(f"{self.name}.compat_v1.{case.family}", (lr, *arguments))
+        elif flavor in ("legacy", None):
+            module = (
+                f"{self.name}.optimizers.legacy" if flavor == "legacy" else f"{self.name}.addons"
+            )
+            modules.append(module)
+            built = Call(f"{module}.{case.family}", (keyword_lr, *arguments))
+        else:
+            modules.append(f"{self.name}.optimizers")
+            callee = f"{self.name}.optimizers.{case.family}"
+            built = Call(callee, (keyword_lr, *arguments, f"flavor={flavor!r}"))
+        if isinstance(case.gradients, SparseGradients):
+            modules.append(f"{self.name}.optimizers")
+        return Source(built, tuple(dict.fromkeys(modules)))
+
+    def _rate_source(self, value, flavor: str | None, dtype: str, modules: list[str]):
+        """A learning rate or hyperparameter as source (see :meth:`_rate`): text, or a
+        ``(prefix, Call)`` argument for a schedule, whose module is added to ``modules``."""
+        if not isinstance(value, LearningRateSpec):
+            return show(value)
+        module, name = value.api.split(".", 1)
+        modules.append(f"{self.name}.{module}")
+        if module == "compat_v1":
+            settings = ("global_step=step", *kwargs(value.params), f"dtype={dtype!r}")
+            return ("lambda step: ", Call(f"{self.name}.compat_v1.{name}", settings))
+        schedule_flavor = SCHEDULE_FLAVOR.get(flavor, flavor)
+        settings = (*kwargs(value.params), f"dtype={dtype!r}", f"flavor={schedule_flavor!r}")
+        return ("", Call(f"{self.name}.schedules.{name}", settings))
+
+    @staticmethod
+    def _keyword(name: str, source):
+        """``name=source`` as a :class:`~conformance.source.Call` argument."""
+        return f"{name}={source}" if isinstance(source, str) else (f"{name}={source[0]}", source[1])
+
+    def missing_for(self, case: OptimizerCase) -> str | None:
+        """What the target lacks for one optimizer case beyond the optimizer itself: the sparse
+        gradient type (``optimizers.IndexedSlices``) or the schedule its learning rate is. Such
+        a case is "not implemented", not a failure."""
+        if isinstance(case.gradients, SparseGradients):
+            module = self.submodule("optimizers")
+            if module is None or getattr(module, "IndexedSlices", None) is None:
+                return (
+                    f"{self.name}.optimizers.IndexedSlices does not exist (the case's "
+                    "gradients are sparse)"
+                )
+        spec = case.learning_rate
+        if isinstance(spec, LearningRateSpec) and self.lookup(spec.api) is None:
+            return f"{self.name}.{spec.api} does not exist (the case's learning rate)"
+        return None
 
 
 # -- calling a target ------------------------------------------------------------------------
 
 
+class Abandoned(BaseException):
+    """Raised inside a target's call abandoned at its deadline, to end its thread (a
+    BaseException, so that the target's ``except Exception`` does not catch it)."""
+
+
+#: Threads of calls abandoned at their deadline.
+_ABANDONED: list[threading.Thread] = []
+
+
 def call_with_deadline(function: Callable, timeout: float | None):
     """``function()``, abandoned after ``timeout`` seconds (:class:`TimedOut`); exceptions of
-    ``function`` propagate. ``None``: no deadline, called in this thread."""
+    ``function`` propagate. ``None``: no deadline, called in this thread.
+
+    An abandoned call is stopped where Python can stop it: :class:`Abandoned` is raised in its
+    thread, which ends it at the target's next Python instruction. A call stuck in native code
+    runs on until it returns; :func:`abandoned` lists such threads, which must not be running
+    when the interpreter shuts down (native code that a dying thread unwinds through can abort
+    the process): ``python -m conformance`` then ends with ``os._exit``
+    (:func:`conformance.run.leave`)."""
     if timeout is None:
         return function()
     box: dict = {}
@@ -286,10 +364,25 @@ def call_with_deadline(function: Callable, timeout: float | None):
     worker.start()
     worker.join(timeout)
     if worker.is_alive():
+        _stop(worker)
+        _ABANDONED.append(worker)
         raise TimedOut(f"the target did not return within {timeout:g} s (abandoned)")
     if "error" in box:
         raise box["error"]
     return box["value"]
+
+
+def _stop(worker: threading.Thread, wait: float = 1.0) -> None:
+    """Raise :class:`Abandoned` in the worker's thread and give it ``wait`` seconds to end."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(worker.ident), ctypes.py_object(Abandoned)
+    )
+    worker.join(wait)
+
+
+def abandoned() -> list[threading.Thread]:
+    """The threads of abandoned calls that are still running."""
+    return [worker for worker in _ABANDONED if worker.is_alive()]
 
 
 def fed_steps(case: Case) -> np.ndarray:
@@ -297,24 +390,43 @@ def fed_steps(case: Case) -> np.ndarray:
     return case.steps.astype(case.step_dtype)
 
 
-def evaluate(factory: Callable, steps: np.ndarray, timeout: float | None = None) -> Outcome:
-    """Build, then call on the whole step vector; where that raises, step by step. The whole of
-    it must end within ``timeout`` seconds (:class:`TimedOut`); values that are not real numbers,
-    one per step, are :class:`BadReturn`."""
-    outcome = call_with_deadline(lambda: _evaluate(factory, steps), timeout)
+def evaluate(
+    factory: Callable, steps: np.ndarray, timeout: float | None = None, per_step: bool = False
+) -> Outcome:
+    """Build, then call on the whole step vector; where that raises, step by step. With
+    ``per_step``, one call per step (each step a numpy scalar of the steps' dtype), as training
+    calls a schedule. The whole of it must end within ``timeout`` seconds (:class:`TimedOut`);
+    values that are not real numbers, one per step, are :class:`BadReturn`."""
+    outcome = call_with_deadline(lambda: _evaluate(factory, steps, per_step), timeout)
     if outcome.values is not None:
-        outcome.values = _checked_values(outcome.values, len(steps))
+        outcome.values = _checked_values(outcome.values, len(steps), per_step)
     return outcome
 
 
-def _checked_values(values: np.ndarray, n: int) -> np.ndarray:
-    if values.dtype.kind not in "fiub":
+def _checked_values(values: np.ndarray, n: int, one_at_a_time: bool = False) -> np.ndarray:
+    """The values, or :class:`BadReturn`; ``one_at_a_time``: stacked from one call per step."""
+    if one_at_a_time and values.ndim > 1 and values.shape[0] == n and values[0].size != 1:
         raise BadReturn(
-            f"the target returned {values.dtype} values ({_preview(values)}), not real numbers"
+            f"the target returned shape {values.shape[1:]} for one step (the scalar path calls "
+            "it one step at a time)"
+        )
+    if values.dtype.kind not in "fiub":
+        # One call per step: what the first call returned; one call on the array: its start.
+        shown = repr(_plain(values.reshape(-1)[0]))[:80] if one_at_a_time else _preview(values)
+        raise BadReturn(
+            f"the target returned {values.dtype} values ({shown}), not real numbers"
+            + (" (one call per step)" if one_at_a_time and values.size else "")
         )
     if values.size != n:
         raise BadReturn(f"the target returned shape {values.shape} for {n} steps")
     return values
+
+
+def _plain(value):
+    """A 0-d array as what it holds."""
+    return (
+        value.item() if isinstance(value, (np.ndarray, np.generic)) and value.size == 1 else value
+    )
 
 
 def _preview(values: np.ndarray) -> str:
@@ -322,11 +434,13 @@ def _preview(values: np.ndarray) -> str:
     return text[:80]
 
 
-def _evaluate(factory: Callable, steps: np.ndarray) -> Outcome:
+def _evaluate(factory: Callable, steps: np.ndarray, one_at_a_time: bool = False) -> Outcome:
     try:
         schedule = factory()
     except Exception as error:  # noqa: BLE001 - the exception is the result
         return Outcome(error=error_name(error), phase="construct", message=str(error))
+    if one_at_a_time:
+        return per_step(schedule, steps)
     try:
         return Outcome(values=np.asarray(schedule(steps)))
     except Exception as error:  # noqa: BLE001

@@ -611,6 +611,10 @@ def dense_gradient(gradient, shape) -> np.ndarray:
     return np.asarray(gradient, np.float64)
 
 
+#: Keras's clipping options (every Keras optimizer's, the legacy ones' too).
+CLIPPING = ("clipnorm", "clipvalue", "global_clipnorm")
+
+
 def _listed(values) -> list:
     return list(values) if isinstance(values, (list, tuple)) else [values]
 
@@ -624,6 +628,11 @@ class FrameworkOptimizer:
     applies one update (:meth:`_update`)."""
 
     counter: ClassVar[str] = "iterations"
+    #: Keras's options the adapters reproduce (:meth:`_take_options`); None where not given.
+    weight_decay: float | None = None
+    clipnorm: float | None = None
+    clipvalue: float | None = None
+    global_clipnorm: float | None = None
     #: The framework's construct, as the migration table names it.
     label: str = ""
     #: The framework's name, for errors.
@@ -653,6 +662,14 @@ class FrameworkOptimizer:
         new_state[self.state_key] = inner
         return (new if isinstance(params, (list, tuple)) else new[0]), new_state
 
+    def _take_options(self, kwargs: dict, names: tuple[str, ...] = CLIPPING) -> dict:
+        """Keras's ``names`` options out of ``kwargs`` as attributes (a value of None is not
+        given); the rest returned, for :meth:`_unsupported`."""
+        for name in names:
+            if kwargs.get(name) is not None:
+                setattr(self, name, kwargs[name])
+        return {k: v for k, v in kwargs.items() if k not in names}
+
     def _unsupported(self, kwargs: dict, allowed: frozenset[str] = frozenset()) -> None:
         rest = {k: v for k, v in kwargs.items() if k not in allowed}
         if rest:
@@ -678,8 +695,40 @@ class Adam(FrameworkOptimizer):
     ) -> None:
         super().__init__(learning_rate, dtype)
         self.beta_1, self.beta_2, self.epsilon, self.amsgrad = beta_1, beta_2, epsilon, amsgrad
+        kwargs = self._take_options(kwargs, ("weight_decay", *CLIPPING))
         # Keras 3's adaptive_epsilon is not a formula change the catalogue checks.
         self._unsupported(kwargs, allowed=frozenset({"adaptive_epsilon"}))
+
+
+class AdamW(Adam):
+    """``tf.keras.optimizers.AdamW`` (Keras 2.11+ and 3): :class:`Adam` whose
+    ``weight_decay`` (scaled by the learning rate) defaults to 0.004."""
+
+    def __init__(
+        self,
+        learning_rate=0.001,
+        weight_decay=0.004,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-7,
+        amsgrad: bool = False,
+        name=None,
+        *,
+        dtype: str = "float64",
+        flavor: str = "keras3",
+        **kwargs,
+    ) -> None:
+        super().__init__(
+            learning_rate,
+            beta_1,
+            beta_2,
+            epsilon,
+            amsgrad,
+            dtype=dtype,
+            flavor=flavor,
+            weight_decay=weight_decay,
+            **kwargs,
+        )
 
 
 class RMSprop(FrameworkOptimizer):
@@ -701,7 +750,9 @@ class RMSprop(FrameworkOptimizer):
     ) -> None:
         super().__init__(learning_rate, dtype)
         self.rho, self.momentum, self.epsilon, self.centered = rho, momentum, epsilon, centered
-        self._unsupported(kwargs)
+        # Not weight_decay: PyTorch's RMSprop adds it to the gradient (L2), optax's rmsprop
+        # has none; Keras subtracts it from the weight.
+        self._unsupported(self._take_options(kwargs))
 
 
 def legacy_learning_rate(learning_rate, decay, lr) -> Any:
@@ -727,6 +778,9 @@ class LegacyAdam(Adam):
         amsgrad: bool = False,
         name="Adam",
         *,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
         decay=0.0,
         lr=None,
         dtype: str = "float64",
@@ -738,6 +792,9 @@ class LegacyAdam(Adam):
             epsilon,
             amsgrad,
             dtype=dtype,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
         )
 
 
@@ -754,6 +811,9 @@ class LegacyRMSprop(RMSprop):
         centered: bool = False,
         name="RMSprop",
         *,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
         decay=0.0,
         lr=None,
         dtype: str = "float64",
@@ -765,7 +825,56 @@ class LegacyRMSprop(RMSprop):
             epsilon,
             centered,
             dtype=dtype,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
         )
+
+
+class AddonsAdamW(LegacyAdam):
+    """``tfa.optimizers.AdamW`` on the framework's AdamW. tensorflow-addons decays by
+    ``weight_decay`` alone, the frameworks by ``weight_decay * learning_rate``: the framework
+    gets ``weight_decay / learning_rate``, which is only the same decay at a constant learning
+    rate (a float, no legacy ``decay``) and a float ``weight_decay``."""
+
+    def __init__(
+        self,
+        weight_decay,
+        learning_rate=0.001,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-7,
+        amsgrad: bool = False,
+        name="AdamW",
+        *,
+        exclude_from_weight_decay=None,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
+        decay=0.0,
+        lr=None,
+        dtype: str = "float64",
+    ) -> None:
+        rate = learning_rate if lr is None else lr
+        constant = isinstance(rate, (int, float)) and isinstance(weight_decay, (int, float))
+        if not constant or decay or exclude_from_weight_decay is not None:
+            raise NotImplementedError(
+                "tensorflow-addons' AdamW decays by weight_decay, not weight_decay * "
+                "learning_rate: no framework equivalent given unless both are floats (no "
+                "schedule, callable or legacy decay) and exclude_from_weight_decay is None"
+            )
+        super().__init__(
+            rate,
+            beta_1,
+            beta_2,
+            epsilon,
+            amsgrad,
+            dtype=dtype,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
+        )
+        self.weight_decay = weight_decay / rate if weight_decay else None
 
 
 class AdamOptimizer(Adam):

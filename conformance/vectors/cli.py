@@ -95,7 +95,9 @@ def add_commands(commands, report_formats) -> None:
             help="which shipped TensorFlow's vectors (default: the newest)",
         )
         action.add_argument(
-            "--output", metavar="FILE", help="write to FILE instead of standard output"
+            "--output",
+            metavar="FILE",
+            help="write to FILE (required where standard output is a terminal: megabytes of JSON)",
         )
 
     compare = commands.add_parser(
@@ -156,8 +158,17 @@ def _select(oracle, names) -> list[str]:
     return running.select(names, [*oracle.apis(), *oracle.optimizer_apis()], f"the {oracle.name}")
 
 
-def _write(text: str, output: str | None) -> None:
+def _output_allowed(output: str | None, what: str) -> None:
+    """``--output FILE``, or standard output where it is not a terminal (a pipe, a file): the
+    cases and results documents are megabytes of JSON."""
     running.check_output(output)
+    if not output and sys.stdout.isatty():
+        raise running.UsageError(
+            f"{what} writes megabytes of JSON: give --output FILE, or redirect standard output"
+        )
+
+
+def _write(text: str, output: str | None) -> None:
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:
@@ -210,6 +221,7 @@ def _oracle(version: str | None):
 def cases(options: argparse.Namespace) -> int:
     from conformance.vectors.results import cases_document
 
+    _output_allowed(options.output, "vectors cases")
     oracle = _oracle(options.tf_version)
     document = cases_document(oracle, _select(oracle, options.api))
     _write(vf.dumps(document), options.output)
@@ -219,6 +231,7 @@ def cases(options: argparse.Namespace) -> int:
 def results(options: argparse.Namespace) -> int:
     from conformance.vectors.results import DTYPES, results_from_target
 
+    _output_allowed(options.output, "vectors results")
     oracle = _oracle(options.tf_version)
     selected = _select(oracle, options.api)
     target = running.load_target(options.target)
@@ -231,7 +244,7 @@ def results(options: argparse.Namespace) -> int:
 
 
 def compare(options: argparse.Namespace) -> int:
-    from conformance.vectors.results import judge, plan_results, read_results
+    from conformance.vectors.results import judge, plan_results, prefetch_exact, read_results
 
     running.check_output(options.output)
     document, entries = read_results(options.results)
@@ -247,13 +260,14 @@ def compare(options: argparse.Namespace) -> int:
     if not planned:
         raise vf.VectorError(f"{options.results}: no results to compare (for this selection)")
     started = time.perf_counter()
+    prefetch_exact(planned)
     name = Path(options.results).name
     outcomes = []
     for item in planned:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
-                verdict = judge(item, oracle, name)
+                verdict = judge(item, oracle, name, options.results)
         except Exception as error:  # noqa: BLE001 - the results cannot answer this check
             outcomes.append(reporting.Result(item.check, reporting.ERROR, note=str(error)))
             continue

@@ -206,6 +206,8 @@ def encode_param(value: Any) -> Any:
     ``{"dtype": name, "value": number}``, a float JSON cannot hold as ``{"float": "inf"}``."""
     if isinstance(value, Expr):
         return {"expr": value.source}
+    if isinstance(value, LearningRateSpec):  # a schedule-valued hyperparameter (tfa's decay)
+        return encode_learning_rate(value)
     if isinstance(value, np.generic):
         return {"dtype": str(value.dtype), "value": encode_param(value.item())}
     if isinstance(value, float) and not math.isfinite(value):
@@ -226,6 +228,8 @@ def decode_param(value: Any) -> Any:
         return value
     if "expr" in value:
         return Expr(value["expr"])
+    if "schedule" in value:
+        return decode_learning_rate(value)
     if "dtype" in value:
         return np.dtype(value["dtype"]).type(decode_param(value["value"]))
     if "float" in value:
@@ -253,14 +257,19 @@ def same_params(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
 # -- optimizer cases -----------------------------------------------------------------------------
 
 
-def encode_learning_rate(learning_rate: float | LearningRateSpec) -> Any:
-    """A float, or ``{"schedule": api, "params": {...}}`` for a schedule or TF1 decay function."""
+def encode_learning_rate(learning_rate: float | LearningRateSpec | Expr) -> Any:
+    """A float, ``{"schedule": api, "params": {...}}`` for a schedule or TF1 decay function,
+    or ``{"expr": source}`` for a callable of no argument."""
     if isinstance(learning_rate, LearningRateSpec):
         return {"schedule": learning_rate.api, "params": encode_params(learning_rate.params)}
+    if isinstance(learning_rate, Expr):
+        return encode_param(learning_rate)
     return learning_rate
 
 
-def decode_learning_rate(value: Any) -> float | LearningRateSpec:
+def decode_learning_rate(value: Any) -> float | LearningRateSpec | Expr:
+    if isinstance(value, dict) and "expr" in value:
+        return Expr(value["expr"])
     if isinstance(value, dict):
         return LearningRateSpec(value["schedule"], decode_params(value["params"]))
     return value
@@ -602,7 +611,10 @@ def check_optimizer_file(document: Any, path: Path | str) -> None:
         schema.fail("$.schema", f"is {document['schema']}; this lr-conformance reads {SCHEMA}")
     keys = []
     for i, entry in enumerate(document["entry_points"]):
-        schema.require(entry, f"$.entry_points[{i}]", {"key": str, "label": str, "flavor": str})
+        schema.require(entry, f"$.entry_points[{i}]", {"key": str, "label": str})
+        # null for tensorflow-addons' optimizers (AdamW), as for its schedules.
+        if "flavor" not in entry or not isinstance(entry["flavor"], (str, type(None))):
+            schema.fail(f"$.entry_points[{i}].flavor", "must be a string or null")
         keys.append(entry["key"])
     ids = set()
     for i, case in enumerate(document["cases"]):

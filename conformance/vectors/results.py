@@ -20,6 +20,7 @@ third-party target.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -27,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from conformance import optimizer_check
+from conformance import optimizer_check, reproducer, schedule_check
 from conformance.cases import Case, OptimizerCase, SparseGradients
 from conformance.check import Check, plan
 from conformance.compare import Verdict, compare
@@ -250,17 +251,22 @@ def _plan_optimizer(oracle: Vectors, api: str, answers: list[PortResult]) -> lis
     return planned
 
 
-def judge(planned: Planned, oracle: Vectors, results_name: str) -> Verdict:
-    """The comparison of one planned check, as ``check`` makes it; raises where the results
-    file cannot answer it."""
+def judge(
+    planned: Planned, oracle: Vectors, results_name: str, results_path: str | None = None
+) -> Verdict:
+    """The comparison of one planned check, as ``check`` makes it (with the first divergence,
+    the diagnosis and, for a failure, a program reading both values from the files:
+    ``results_path`` is the results file as the command line named it); raises where the
+    results file cannot answer it."""
     check, answer = planned.check, planned.answer
     if answer is None:
         raise LookupError(
             f"{results_name} has no {check.dtype} {check.path}-path result for case "
             f"{check.case.id!r} covering entry point {check.entry.key}"
         )
+    path = results_path or results_name
     if check.is_optimizer:
-        return _judge_trajectory(check, answer, oracle, results_name)
+        return _judge_trajectory(check, answer, oracle, results_name, path)
     case = check.case
     if answer.steps is not None:
         if check.path == "vector" and not np.array_equal(answer.steps, case.steps):
@@ -285,16 +291,24 @@ def judge(planned: Planned, oracle: Vectors, results_name: str) -> Verdict:
                 f"{len(case.steps)} stored steps (give 'steps' to answer a subset)"
             )
     expected = oracle.evaluate(case, check.entry, check.path)
-    reproducer = [
-        f"# {results_name}, results[{answer.index}] (case {case.id!r}, {check.dtype})",
-        oracle.call_source(case, check.entry),
-    ]
-    return compare(
-        case, target, expected, dtype=check.dtype, where=check.where, reproducer=reproducer
+    verdict = compare(
+        case,
+        target,
+        expected,
+        dtype=check.dtype,
+        where=check.where,
+        exact=schedule_check.exact_values(case, check.entry.flavor),
     )
+    if not verdict.passed:
+        verdict.reproducer = reproducer.results_schedule(
+            check, case, oracle, path, answer.index, verdict.index
+        )
+    return verdict
 
 
-def _judge_trajectory(check, answer: PortResult, oracle: Vectors, results_name: str) -> Verdict:
+def _judge_trajectory(
+    check, answer: PortResult, oracle: Vectors, results_name: str, path: str
+) -> Verdict:
     tensorflow = oracle.trajectory(check.case, check.entry)
     run = answer.trajectory
     if run is None:
@@ -306,14 +320,37 @@ def _judge_trajectory(check, answer: PortResult, oracle: Vectors, results_name: 
         )
     exact = None
     if check.dtype == "float64" and run.params is not None:
-        exact = optimizer_check.REFERENCE.trajectory(
+        exact = optimizer_check.reference_trajectory(
             check.case, check.entry.flavor, "float64"
         ).params
-    reproducer = [
-        f"# {results_name}, results[{answer.index}] (case {check.case.id!r}, {check.dtype})",
-        tensorflow.call,
+    verdict = optimizer_check.compare_with_tensorflow(check, run, tensorflow, [], exact)
+    if not verdict.passed:
+        verdict.diagnosis = optimizer_check.diagnose(check, run, tensorflow, verdict)
+        divergence = verdict.first_divergence
+        verdict.reproducer = reproducer.results_trajectory(
+            check,
+            oracle,
+            path,
+            answer.index,
+            None if divergence is None else divergence.step,
+            None if divergence is None else divergence.parameter,
+        )
+    return verdict
+
+
+def prefetch_exact(planned: Iterable[Planned]) -> None:
+    """Start computing the exact (float64) trajectories that :func:`judge` holds float64
+    optimizer results to, in worker processes (:func:`conformance.optimizer_check.
+    prefetch_reference`): only sooner, the same trajectories."""
+    runs = [
+        (item.check.case, item.check.entry.flavor, "float64")
+        for item in planned
+        if item.check.is_optimizer
+        and item.check.dtype == "float64"
+        and item.answer is not None
+        and item.answer.trajectory is not None
     ]
-    return optimizer_check.compare_with_tensorflow(check, run, tensorflow, reproducer, exact)
+    optimizer_check.prefetch_reference(runs, os.cpu_count() or 1)
 
 
 def _reordered(outcome: Outcome, order: np.ndarray) -> Outcome:
@@ -402,11 +439,24 @@ def results_from_target(
     """A results file computed by a Python target (the reference, say): what a port in another
     language writes, one entry per case, flavour and dtype, on the stored steps."""
     entries: list[Mapping[str, Any]] = []
+    apis = list(apis)
+    if target.package is optimizer_check.REFERENCE.package:
+        # The reference's trajectories, in worker processes while this one goes on.
+        runs = [
+            (check.case, check.entry.flavor, check.dtype)
+            for api in apis
+            if api in oracle.optimizer_apis()
+            for check in plan(oracle, oracle.stored_cases(api))
+            if check.dtype in dtypes
+        ]
+        optimizer_check.prefetch_reference(runs, os.cpu_count() or 1)
     for api in apis:
         if api in oracle.optimizer_apis():
             entries += _optimizer_results(target, oracle, api, dtypes)
             continue
         flavors = list(dict.fromkeys(e.flavor for e in oracle.entry_points(api)))
+        # The scalar path, as training calls a schedule (see conformance.schedule_check).
+        one_at_a_time = not target.elementwise(api)
         for case in oracle.stored_cases(api):
             stored = _stored_keys(oracle, case)
             for flavor in flavors:
@@ -416,7 +466,7 @@ def results_from_target(
                     continue
                 for dtype in dtypes:
                     factory = target.schedule_factory(case, dtype, flavor)
-                    outcome = evaluate(factory, fed_steps(case))
+                    outcome = evaluate(factory, fed_steps(case), per_step=one_at_a_time)
                     item: dict[str, Any] = {"case": case.id}
                     if flavor is not None:
                         item["flavor"] = flavor
@@ -444,7 +494,7 @@ def _optimizer_results(
             for f in found
         ):
             continue
-        run = target.trajectory(check.case, check.entry.flavor, check.dtype)
+        run = optimizer_check.target_trajectory(target, check.case, check.entry.flavor, check.dtype)
         item: dict[str, Any] = {
             "case": check.case.id,
             "flavor": check.entry.flavor,

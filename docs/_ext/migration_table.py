@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import warnings
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -120,6 +122,14 @@ def run(framework: str, output: Path, only: list[str] | None = None) -> None:
     )
 
 
+class _TargetError(Exception):
+    """An error the target's trajectory carries (its class name, and message)."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
+
+
 def run_optimizers(framework: str, output: Path, only: list[str] | None = None) -> None:
     """Every optimizer case through the framework's optimizer, against TensorFlow's trajectory
     (:mod:`conformance.trajectory`): the worst relative error over the trajectory, and the first
@@ -137,7 +147,9 @@ def run_optimizers(framework: str, output: Path, only: list[str] | None = None) 
             continue
         # A TF trajectory takes seconds: the table runs each optimizer's hyperparameter sets
         # with a float learning rate (and the sparse cases), on the first entry point.
-        if not {"lr-float", "sparse"} & case.tags and not case.id.endswith("lr-float"):
+        # And the weight decay and clipping cases, which the adapters reproduce.
+        shown = {"lr-float", "sparse", "weight_decay", "clipnorm", "clipvalue", "global_clipnorm"}
+        if not shown & case.tags and not case.id.endswith("lr-float"):
             continue
         for entry in oracle.entry_points(case.api)[:1]:
             if not case.applies_to(entry):
@@ -161,6 +173,10 @@ def run_optimizers(framework: str, output: Path, only: list[str] | None = None) 
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 ours = target.trajectory(case, entry.flavor, dtype)
+            if ours.error is not None:
+                # The target's own error (Target.trajectory returns it, to compare with
+                # TensorFlow's): the framework has no equivalent, or fails.
+                raise _TargetError(ours.error, ours.message)
             verdict = compare_trajectories(
                 case,
                 ours,
@@ -172,7 +188,9 @@ def run_optimizers(framework: str, output: Path, only: list[str] | None = None) 
         except Exception as error:  # noqa: BLE001 - the framework's failure is the result
             record.update(
                 status="error",
-                target_error=type(error).__name__,
+                target_error=error.name
+                if isinstance(error, _TargetError)
+                else type(error).__name__,
                 message=str(error).splitlines()[0][:200] if str(error) else "",
             )
             records.append(record)
@@ -190,7 +208,7 @@ def run_optimizers(framework: str, output: Path, only: list[str] | None = None) 
     metadata = {
         "framework": framework,
         "framework_version": target.version,
-        "versions": oracle.oracle.versions(),
+        "versions": oracle.versions(),
         "numpy": np.__version__,
     }
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -251,6 +269,9 @@ FRAMEWORKS = (("pytorch", "PyTorch"), ("optax", "optax"))
 
 def render(files: list[Path]) -> str:
     runs = [json.loads(f.read_text(encoding="utf-8")) for f in files]
+    for result in runs:
+        for record in result["records"]:
+            record["message"] = _readable(record.get("message") or "")
     by_framework: dict[str, dict[str, list[dict]]] = defaultdict(dict)
     provenance: dict[str, list[str]] = defaultdict(list)
     for result in runs:
@@ -276,28 +297,30 @@ def render(files: list[Path]) -> str:
     apis = [a for a in order if a in found] + sorted(found - set(order))
     optimizer_apis = [a for a in apis if _is_optimizer(by_framework, a)]
     apis = [a for a in apis if a not in optimizer_apis]
-    lines = [HEADER, "", "Runs behind this page:", ""]
-    lines += [f"- {line}" for name, _ in FRAMEWORKS for line in provenance.get(name, [])]
-    lines += ["", "## Summary", "", "| TensorFlow API | PyTorch | optax |", "|---|---|---|"]
+    # Summary first: what a reader came for; then the detail per API; maintenance notes last.
+    lines = [HEADER, "", "## Summary", ""]
+    lines += ["| TensorFlow schedule | PyTorch | optax |", "|---|---|---|"]
     for api in apis:
         cells = [_summary_cell(_recipes(by_framework[name].get(api, []))) for name, _ in FRAMEWORKS]
         lines.append(f"| `{_tf_name(api)}` | {cells[0]} | {cells[1]} |")
-    lines += ["", LEGEND, ""]
+    if optimizer_apis:
+        lines += ["", "| TensorFlow optimizer | PyTorch | optax |", "|---|---|---|"]
+        for api in optimizer_apis:
+            cells = [_optimizer_cell(by_framework[name].get(api, [])) for name, _ in FRAMEWORKS]
+            lines.append(f"| `{_tf_name(api)}` | {cells[0]} | {cells[1]} |")
+    lines += ["", LEGEND, "", "## Schedules", "", SCHEDULES]
     for api in apis:
-        lines += ["", f"## `{_tf_name(api)}`", ""]
+        lines += ["", f"### `{_tf_name(api)}`", ""]
         for name, title in FRAMEWORKS:
             records = by_framework[name].get(api, [])
             if not records:
                 continue
-            lines += [f"### {title}", ""]
+            lines += [f"#### {title}", ""]
             for group in _recipes(records).values():
                 lines += _recipe_section(group[0]["recipe"] or "(none)", group)
             lines += _invalid_section(records)
     if optimizer_apis:
-        lines += ["", OPTIMIZERS, "", "| TensorFlow optimizer | PyTorch | optax |", "|---|---|---|"]
-        for api in optimizer_apis:
-            cells = [_optimizer_cell(by_framework[name].get(api, [])) for name, _ in FRAMEWORKS]
-            lines.append(f"| `{_tf_name(api)}` | {cells[0]} | {cells[1]} |")
+        lines += ["", OPTIMIZERS]
         for api in optimizer_apis:
             lines += ["", f"### `{_tf_name(api)}`", ""]
             lines += [OPTIMIZER_NOTES.get(api.split(".")[-1], ""), ""]
@@ -305,6 +328,8 @@ def render(files: list[Path]) -> str:
                 records = by_framework[name].get(api, [])
                 if records:
                     lines += _optimizer_section(title, records)
+    lines += ["", MAINTENANCE, "", "Runs behind this page:", ""]
+    lines += [f"- {line}" for name, _ in FRAMEWORKS for line in provenance.get(name, [])]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -363,6 +388,82 @@ def _optimizer_section(title: str, records: list[dict]) -> list[str]:
         recipe = (f32 or f64).get("recipe")
         lines.append(f"| `{case}` | `{recipe}` | {worst} | {within} | **{verdict}** |")
     return lines + [""]
+
+
+#: A numpy scalar's repr inside a recorded message (numpy >= 2 writes ``np.float64(0.1)``).
+_NUMPY_SCALAR = re.compile(r"np\.(?:float|int|uint)(?:16|32|64)\(([^()]*)\)")
+#: The comparison's "(N digits agree)" remark, which says nothing the relative error does not.
+_DIGITS_AGREE = re.compile(r" \((?:-?inf|nan|-?\d+(?:\.\d+)?) digits agree\)")
+
+
+def _readable(message: str) -> str:
+    """A recorded message as the page prints it: numbers as numbers, no internal remarks."""
+    return _DIGITS_AGREE.sub("", _NUMPY_SCALAR.sub(r"\1", message))
+
+
+#: Code on the page fits the column of a desktop browser (and ruff's width, which is larger).
+CODE_WIDTH = 88
+
+
+def wrap_source(source: str, width: int = CODE_WIDTH) -> str:
+    """A recipe's source (one statement a line, as recorded) with each line too long for the
+    page broken as ruff formats a call: the arguments on an indented line of their own, or one
+    argument a line, each with a trailing comma, when even that is too long."""
+    return "\n".join(wrapped for line in source.splitlines() for wrapped in _wrap(line, width))
+
+
+def _wrap(line: str, width: int) -> list[str]:
+    trailing = "," if line.endswith(",") else ""
+    code = line[: len(line) - len(trailing)]
+    if len(line) <= width or not code.endswith((")", "]", "}")):
+        return [line]
+    opening = _matching_open(code)
+    if opening is None:
+        return [line]
+    outer = code[: len(code) - len(code.lstrip())]
+    indent = outer + " " * 4
+    head, body, closing = code[: opening + 1], code[opening + 1 : -1], code[-1]
+    before = code[opening - 1] if opening else " "
+    grouping = closing == ")" and not (before.isalnum() or before in "_)]")
+    if len(indent) + len(body) <= width:
+        return [head, indent + body, outer + closing + trailing]
+    if grouping:
+        # Parentheses around an expression: a comma after it would make a tuple.
+        return [head, *_wrap(indent + body, width), outer + closing + trailing]
+    lines = [head]
+    for argument in _split_arguments(body):
+        lines += _wrap(indent + argument.strip() + ",", width)
+    return [*lines, outer + closing + trailing]
+
+
+def _brackets(text: str, reverse: bool = False) -> Iterator[tuple[int, str, int]]:
+    """``(index, char, depth)`` for every character of ``text`` outside string literals, read
+    forwards (or backwards), ``depth`` the bracket nesting there, its own bracket included."""
+    opening, closing = (")]}", "([{") if reverse else ("([{", ")]}")
+    depth, quote = 0, None
+    for index in range(len(text) - 1, -1, -1) if reverse else range(len(text)):
+        char = text[index]
+        if quote or char in "\"'":
+            quote = None if char == quote else (quote or char)
+            continue
+        depth += char in opening
+        yield index, char, depth
+        depth -= char in closing
+
+
+def _matching_open(line: str) -> int | None:
+    """Where the bracket that the line's last character closes opens."""
+    for index, char, depth in _brackets(line, reverse=True):
+        if depth == 1 and char in "([{":
+            return index
+    return None
+
+
+def _split_arguments(body: str) -> list[str]:
+    """``body`` split at its top-level commas (outside brackets and strings)."""
+    cuts = [index for index, char, depth in _brackets(body) if char == "," and depth == 0]
+    parts = [body[i + 1 : j] for i, j in zip([-1, *cuts], [*cuts, len(body)])]
+    return [p for p in parts if p.strip()]
 
 
 def _tf_name(api: str) -> str:
@@ -449,7 +550,9 @@ def _recipe_section(label: str, group: list[dict]) -> list[str]:
             "(see the recipe's driver)."
         )
     for source in dict.fromkeys(r["source"] for r in group if r["source"]):
-        lines += ["", "```python", source, "```"]
+        # A class of its own: generated code may scroll sideways where a line cannot be broken.
+        lines += ["", "```{code-block} python", ":class: generated-code", "", wrap_source(source)]
+        lines += ["```"]
     return lines + [""]
 
 
@@ -485,39 +588,48 @@ def _invalid_section(records: list[dict]) -> list[str]:
 HEADER = """# Migration recipes: PyTorch and optax, verified
 
 <!-- Generated by docs/_ext/migration_table.py from docs/migration_results/*.json: do not edit.
-     Regenerate (see the commands below) instead. -->
+     Regenerate instead (see "Maintenance notes" at the end). -->
 
 For every TensorFlow learning-rate schedule in the catalogue, and for Adam, RMSprop and SGD:
-the closest PyTorch and optax recipe, and what running the conformance check on it found. The
-recipes live in `conformance/targets/pytorch/` and `conformance/targets/optax/` (`recipes.py`
-for the schedules); the code below is exactly what ran. Each schedule recipe was driven as
-training drives it (PyTorch: a `torch.optim.SGD` optimizer, `optimizer.step()` then
-`scheduler.step()`, reading `get_last_lr()`; optax: the schedule called with the update count)
-and compared with live TensorFlow at every step of every case, on every entry point (Keras 3,
-tf_keras, `tf.compat.v1.train` eager and graph; tensorflow-addons on TF 2.15), in float32 and
-in float64.
+the closest PyTorch and optax recipe, and what running the conformance check on it found: the
+recipe computes TensorFlow's float32 values (**exact**), the same function rounded differently
+(**rounding**), or another function somewhere (**differs**). The code below is what ran (line
+breaks added).
 
-Regenerate (each `run` in an environment with lr-conformance installed, `pip install -e .`,
-with TensorFlow and the framework: the `tf` or `tfa` extra, plus `torch` or `optax`):
+Argument names are Keras's (`initial_learning_rate`, `decay_steps`, ...); for
+`tf.compat.v1.train.x`, read `learning_rate` for `initial_learning_rate`. A step is the number
+of updates already applied (0 for the first update), in every framework."""
+
+SCHEDULES = """Each schedule recipe was driven as training drives it (PyTorch: a `torch.optim.SGD`
+optimizer, `optimizer.step()` then `scheduler.step()`, reading `get_last_lr()`; optax: the
+schedule called with the update count) and compared with live TensorFlow at every step of every
+case, on every entry point (Keras 3, tf_keras, `tf.compat.v1.train` eager and graph;
+tensorflow-addons on TF 2.15), in float32 and in float64. The recipes live in
+`conformance/targets/pytorch/recipes.py` and `conformance/targets/optax/recipes.py`."""
+
+MAINTENANCE = """## Maintenance notes
+
+Regenerate this page after changing a recipe, an adapter or the catalogue: each `run` in an
+environment with lr-conformance installed (`pip install -e .`), TensorFlow and the framework
+(the `tf` or `tfa` extra, plus `torch` or `optax`), then `render` anywhere:
 
 ```console
-$ python docs/_ext/migration_table.py run pytorch docs/migration_results/pytorch-tf2.21.json
-$ python docs/_ext/migration_table.py run optax docs/migration_results/optax-tf2.21.json
+$ python docs/_ext/migration_table.py run pytorch \\
+      docs/migration_results/pytorch-tf2.21.json
+$ python docs/_ext/migration_table.py run optax \\
+      docs/migration_results/optax-tf2.21.json
 $ python docs/_ext/migration_table.py run pytorch --optimizers \\
       docs/migration_results/pytorch-optimizers-tf2.21.json
 $ python docs/_ext/migration_table.py run optax --optimizers \\
       docs/migration_results/optax-optimizers-tf2.21.json
 $ # tensorflow-addons, in an environment with TF 2.15 + tensorflow-addons 0.23:
-$ python docs/_ext/migration_table.py run pytorch docs/migration_results/pytorch-tf2.15.json \\
-      --api Cyclical
-$ python docs/_ext/migration_table.py run optax docs/migration_results/optax-tf2.15.json \\
-      --api Cyclical
-$ python docs/_ext/migration_table.py render docs/migration_results/*.json > docs/migration.md
-```
-
-Argument names are Keras's (`initial_learning_rate`, `decay_steps`, ...); for
-`tf.compat.v1.train.x`, read `learning_rate` for `initial_learning_rate`. A step is the number
-of updates already applied (0 for the first update), in every framework."""
+$ python docs/_ext/migration_table.py run pytorch \\
+      docs/migration_results/pytorch-tf2.15.json --api Cyclical
+$ python docs/_ext/migration_table.py run optax \\
+      docs/migration_results/optax-tf2.15.json --api Cyclical
+$ python docs/_ext/migration_table.py render docs/migration_results/*.json \\
+      > docs/migration.md
+```"""
 
 OPTIMIZERS = """## Optimizers
 
@@ -546,6 +658,13 @@ OPTIMIZER_NOTES = {
     "before the momentum. PyTorch: epsilon outside the root, the learning rate after the "
     "momentum. The legacy Keras RMSprop without momentum adds epsilon outside the root, as "
     "PyTorch does (optax: `eps_in_sqrt=False`).",
+    "AdamW": "Keras decays the weight by `weight_decay * learning_rate` before the Adam step, "
+    "as `torch.optim.AdamW` (`weight * (1 - lr * weight_decay)`) and `optax.adamw` (added to "
+    "the update) do; tensorflow-addons' AdamW decays by `weight_decay` alone, so its adapters "
+    "pass `weight_decay / learning_rate` (a constant rate only). The Adam step differs as "
+    "Adam's (epsilon-hat). Clipping: `clipvalue` is `clip_grad_value_` / `optax.clip`, "
+    "`global_clipnorm` `clip_grad_norm_` over every parameter (which divides by `norm + 1e-6`) / "
+    "`optax.clip_by_global_norm`; per-variable `clipnorm` has no optax transformation here.",
     "AdamOptimizer": "As Keras's Adam: epsilon-hat, default 1e-8.",
     "RMSPropOptimizer": "TF1 starts the mean square at 1 (optax: `initial_scale=1.0`; PyTorch: "
     "`optimizer.state[p]['square_avg']` set to ones before the first step), epsilon inside "

@@ -10,6 +10,8 @@ it stays at its first value. See :mod:`reference.compat_v1.global_step` for the 
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
 from reference import _arith
@@ -34,10 +36,39 @@ from reference.optimizers._optimizer import (
 __all__ = ["AdamOptimizer", "GradientDescentOptimizer", "RMSPropOptimizer"]
 
 
+def _takes_the_step(function) -> bool:
+    """Whether a callable learning rate needs an argument (the global step): a parameter
+    without a default."""
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):  # no signature to read: a callable of the step
+        return True
+    return any(
+        p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        for p in parameters
+    )
+
+
 class _V1Optimizer(Optimizer):
-    """The TF1 counter: ``global_step``, incremented after the update when asked to."""
+    """The TF1 counter: ``global_step``, incremented after the update when asked to; the TF1
+    hyperparameters.
+
+    Every hyperparameter may be a callable of no argument, which TF1 calls when it builds the
+    update (``_call_if_callable``; the reference calls it at every update, the same for a
+    function of nothing but constants). The learning rate may also be a callable of the global
+    step (a reference schedule, or ``functools.partial`` of a ``reference.compat_v1`` decay
+    function): the reference's model of a TF1 decay tensor computed from ``global_step``."""
 
     counter = "global_step"
+
+    def learning_rate_at(self, step) -> np.ndarray:
+        value = self.learning_rate
+        if callable(value) and _takes_the_step(value):
+            return self._constant(value(step))
+        return self._constant(self._hyperparameter(value))
+
+    def _hyper(self, value) -> np.ndarray:
+        return self._constant(self._hyperparameter(value))
 
     def step(self, grads, params, state: State, *, global_step: bool = True):
         """One ``minimize``: returns ``(new_params, new_state)``. With ``global_step=False`` the
@@ -152,19 +183,16 @@ class AdamOptimizer(_V1Optimizer):
     def _initial_non_slots(self) -> dict:
         # TF creates them from the Python floats: float32 variables (float64 mode: the exact
         # running product, in float64).
-        return {
-            "beta1_power": self._constant(self.beta1),
-            "beta2_power": self._constant(self.beta2),
-        }
+        return {"beta1_power": self._hyper(self.beta1), "beta2_power": self._hyper(self.beta2)}
 
     def _prepare(self, state) -> ApplyAdamScalars:
         return ApplyAdamScalars(
             beta1_power=self._constant(state["beta1_power"]),
             beta2_power=self._constant(state["beta2_power"]),
             lr=self.learning_rate_at(state[self.counter]),
-            beta1=self._constant(self.beta1),
-            beta2=self._constant(self.beta2),
-            epsilon=self._constant(self.epsilon),
+            beta1=self._hyper(self.beta1),
+            beta2=self._hyper(self.beta2),
+            epsilon=self._hyper(self.epsilon),
         )
 
     def _update(self, gradient, param, slots, scalars: ApplyAdamScalars):
@@ -267,9 +295,9 @@ class RMSPropOptimizer(_V1Optimizer):
     def _prepare(self, state) -> ApplyRMSPropScalars:
         return ApplyRMSPropScalars(
             lr=self.learning_rate_at(state[self.counter]),
-            rho=self._constant(self.decay),
-            momentum=self._constant(self.momentum),
-            epsilon=self._constant(self.epsilon),
+            rho=self._hyper(self.decay),
+            momentum=self._hyper(self.momentum),
+            epsilon=self._hyper(self.epsilon),
         )
 
     def _update(self, gradient, param, slots, scalars: ApplyRMSPropScalars):

@@ -24,6 +24,7 @@ from typing import Any, NamedTuple, Union
 import numpy as np
 
 from reference import _arith
+from reference.schedules._schedule import LearningRateSchedule
 
 #: Which Keras an optimizer mirrors. ``keras3``: Keras 3 (``tf.keras`` in TF >= 2.16,
 #: ``keras.optimizers``). ``keras2``: the Keras 2 optimizers introduced in 2.11
@@ -113,7 +114,13 @@ class Optimizer:
     counter: str = "iterations"
 
     def slot_names(self) -> tuple[str, ...]:
+        """The slots the update rule reads and writes (TensorFlow's slot names)."""
         raise NotImplementedError
+
+    def _option_slot_names(self) -> tuple[str, ...]:
+        """Per-parameter state an option adds beside the update rule's slots (Keras's EMA
+        ``average``, Keras 3's ``gradient_accumulator``)."""
+        return ()
 
     # -- the contract -----------------------------------------------------------------------
 
@@ -121,35 +128,50 @@ class Optimizer:
         """A fresh state for ``params``: counter 0, every slot at its initial value."""
         arrays, _ = _as_list(params)
         state: State = {self.counter: 0}
-        for name in self.slot_names():
+        for name in (*self.slot_names(), *self._option_slot_names()):
             state[name] = tuple(self._initial_slot(name, self._cast(p)) for p in arrays)
         state.update(self._initial_non_slots())
         return state
 
     def step(self, grads, params, state: State):
-        """One update of every parameter. Returns ``(new_params, new_state)``; nothing is
-        modified in place."""
+        """One ``apply_gradients`` (or TF1 ``minimize``) call. Returns ``(new_params,
+        new_state)``; nothing is modified in place."""
         arrays, single = _as_list(params)
         gradients, _ = _as_list(grads, keep=IndexedSlices)
         if len(gradients) != len(arrays):
             raise ValueError(f"{len(gradients)} gradients for {len(arrays)} parameters")
+        with _arith.ieee():
+            new_params, new_state = self._apply(
+                [self._gradient(g) for g in gradients], [self._cast(p) for p in arrays], state
+            )
+        return (new_params[0] if single else type(params)(new_params)), new_state
+
+    def _apply(self, gradients: list, params: list[np.ndarray], state: State):
+        """What one call does, on gradients and parameters already in the compute dtype: by
+        default one update of every parameter (:meth:`_update_each`), then the counter. The
+        Keras base (:mod:`reference.optimizers._keras`) wraps the update in its options
+        (clipping, weight decay, accumulation, EMA); the legacy base clips first."""
         scalars = self._prepare(state)
+        new_params, new_state = self._update_each(gradients, params, state, scalars)
+        new_state.update(self._finish(state, scalars))
+        return new_params, new_state
+
+    def _update_each(self, gradients: list, params: list[np.ndarray], state: State, scalars):
+        """:meth:`_update` of every parameter with its own slots, in order; the new parameters
+        and a copy of ``state`` holding the new slots (results flushed to zero below the
+        smallest normal float32, as TensorFlow's CPU kernels do)."""
         new_state: State = dict(state)
         slots = {name: list(state[name]) for name in self.slot_names()}
         new_params = []
-        with _arith.ieee():
-            for i, (gradient, param) in enumerate(zip(gradients, arrays)):
-                own = {name: slots[name][i] for name in slots}
-                new_param, own = self._update(
-                    self._gradient(gradient), self._cast(param), own, scalars
-                )
-                new_params.append(_arith.flush_subnormals(new_param))
-                for name, value in own.items():
-                    slots[name][i] = _arith.flush_subnormals(value)
+        for i, (gradient, param) in enumerate(zip(gradients, params)):
+            own = {name: slots[name][i] for name in slots}
+            new_param, own = self._update(gradient, param, own, scalars)
+            new_params.append(_arith.flush_subnormals(new_param))
+            for name, value in own.items():
+                slots[name][i] = _arith.flush_subnormals(value)
         for name, values in slots.items():
             new_state[name] = tuple(values)
-        new_state.update(self._finish(state, scalars))
-        return (new_params[0] if single else type(params)(new_params)), new_state
+        return new_params, new_state
 
     # -- what subclasses implement ---------------------------------------------------------
 
@@ -175,15 +197,23 @@ class Optimizer:
 
     def learning_rate_at(self, step) -> np.ndarray:
         """The learning rate of the update with counter ``step`` (0 for the first update), as
-        a scalar in the compute dtype. A schedule or callable is evaluated at ``step`` as
-        :meth:`_schedule_step` hands it over; a number is cast as TensorFlow casts it."""
+        a scalar in the compute dtype. A schedule is evaluated at ``step`` as
+        :meth:`_schedule_step` hands it over; any other callable is called with no argument, as
+        TensorFlow calls it (:meth:`_hyperparameter`); a number is cast as TensorFlow casts
+        it."""
         value = self.learning_rate
-        if callable(value):
-            value = value(self._schedule_step(step))
-        return self._constant(value)
+        if is_schedule(value):
+            return self._constant(value(self._schedule_step(step)))
+        return self._constant(self._hyperparameter(value))
 
     def _schedule_step(self, step: int):
         return step
+
+    def _hyperparameter(self, value):
+        """A hyperparameter as TensorFlow reads it at an update: a callable is called with no
+        argument (OptimizerV2's ``_get_hyper``, TF1's ``_call_if_callable``, Keras 3's
+        learning rate), anything else is taken as it is."""
+        return value() if callable(value) else value
 
     def _constant(self, value) -> np.ndarray:
         """A Python hyperparameter as a scalar in the compute dtype (TF rounds it to float32)."""
@@ -204,6 +234,12 @@ class Optimizer:
 
     def get_config(self) -> dict:
         raise NotImplementedError
+
+
+def is_schedule(value) -> bool:
+    """Whether a learning rate is a reference schedule, which TensorFlow calls with the step
+    (any other callable it calls with no argument)."""
+    return isinstance(value, LearningRateSchedule)
 
 
 def _as_list(params, keep: type | None = None) -> tuple[list, bool]:

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from reference import _arith
+from reference.optimizers._keras import KerasOptimizer
 from reference.optimizers._optimizer import (
     IndexedSlices,
     LearningRate,
-    Optimizer,
     StepScalars,
     check_keras_arguments,
     check_keras_flavor,
@@ -18,6 +18,7 @@ from reference.optimizers._optimizer import (
     scatter_add,
     sum_duplicates,
 )
+from reference.schedules._schedule import FLAVOR_DEFAULT
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class AdamScalars(StepScalars):
     one_minus_beta_2: np.ndarray
 
 
-class Adam(Optimizer):
+class Adam(KerasOptimizer):
     r"""Adam, in the form every TensorFlow Adam uses: epsilon added to :math:`\sqrt{v}` *after*
     the bias correction was moved into the step size.
 
@@ -101,6 +102,8 @@ class Adam(Optimizer):
         [-0.009693400003015995, 0.009999901056289673]
     """
 
+    default_names = {"keras3": "adam", "keras2": "Adam"}
+
     def __init__(
         self,
         learning_rate: LearningRate = 0.001,
@@ -108,26 +111,49 @@ class Adam(Optimizer):
         beta_2: float = 0.999,
         epsilon: float = 1e-7,
         amsgrad: bool = False,
+        weight_decay: float | None = None,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
+        global_clipnorm: float | None = None,
+        use_ema: bool = False,
+        ema_momentum: float = 0.99,
+        ema_overwrite_frequency: int | None = None,
+        loss_scale_factor: float | None = None,
+        gradient_accumulation_steps: int | None = None,
         name: str | None = None,
         *,
         adaptive_epsilon: bool = False,
+        jit_compile=FLAVOR_DEFAULT,
         dtype: str = "float64",
         flavor: str = "keras3",
         **kwargs,
     ):
-        self.flavor = check_keras_flavor(flavor)
-        self.dtype = str(_arith.check_dtype(dtype))
-        check_keras_arguments(flavor, learning_rate, kwargs)
         if adaptive_epsilon and flavor == "keras3":
-            check_keras_arguments(flavor, learning_rate, {"adaptive_epsilon": adaptive_epsilon})
-        self.learning_rate = learning_rate
+            kwargs = {**kwargs, "adaptive_epsilon": adaptive_epsilon}
+        self._configure(
+            learning_rate=learning_rate,
+            name=name,
+            dtype=dtype,
+            flavor=flavor,
+            options=dict(
+                weight_decay=weight_decay,
+                clipnorm=clipnorm,
+                clipvalue=clipvalue,
+                global_clipnorm=global_clipnorm,
+                use_ema=use_ema,
+                ema_momentum=ema_momentum,
+                ema_overwrite_frequency=ema_overwrite_frequency,
+                loss_scale_factor=loss_scale_factor,
+                gradient_accumulation_steps=gradient_accumulation_steps,
+                jit_compile=jit_compile,
+            ),
+            kwargs=kwargs,
+        )
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.amsgrad = amsgrad
         self.adaptive_epsilon = adaptive_epsilon
-        # TensorFlow's default names: "Adam" in Keras 2, "adam" in Keras 3.
-        self.name = name or ("Adam" if flavor == "keras2" else "adam")
 
     def slot_names(self) -> tuple[str, ...]:
         names = (
@@ -138,8 +164,11 @@ class Adam(Optimizer):
         return names if self.amsgrad else names[:2]
 
     def _prepare(self, state) -> AdamScalars:
+        for name in ("beta_1", "beta_2", "epsilon"):
+            self._check_tensor(name, getattr(self, name))
         one = self._constant(1)
-        local_step = self._constant(state[self.counter] + 1)
+        # optimizer.iterations: the updates made (not the calls, under accumulation).
+        local_step = self._constant(self.iterations(state) + 1)
         beta_1_power = _arith.pow(self._constant(self.beta_1), local_step)
         beta_2_power = _arith.pow(self._constant(self.beta_2), local_step)
         lr = self.learning_rate_at(state[self.counter])
@@ -177,12 +206,104 @@ class Adam(Optimizer):
         param = param - (m * scalars.alpha) / (np.sqrt(v) + scalars.epsilon)
         return param, updated
 
-    def get_config(self) -> dict:
+    def _family_config(self) -> dict:
         return {
-            "name": self.name,
-            "learning_rate": self.learning_rate,
             "beta_1": self.beta_1,
             "beta_2": self.beta_2,
             "epsilon": self.epsilon,
             "amsgrad": self.amsgrad,
         }
+
+
+class AdamW(Adam):
+    r"""AdamW of Keras: :class:`Adam` with ``weight_decay`` (default 0.004, ``None`` refused)
+    applied before the update and scaled by the learning rate:
+
+    .. math::
+
+        \theta \leftarrow \theta - (\theta\,\lambda)\,\eta_t, \qquad
+        \theta \leftarrow \theta - \alpha_t\, m \,/\, (\sqrt{v} + \hat\epsilon)
+
+    (two roundings in float32: the decayed weight is stored, then the Adam step subtracted).
+    Every other option and slot is :class:`Adam`'s, in the same flavours:
+    ``tf.keras.optimizers.AdamW`` in TF 2.11-2.15 and ``tf_keras.optimizers.AdamW``
+    (``flavor="keras2"``), Keras 3's ``keras.optimizers.AdamW`` (``flavor="keras3"``). The
+    weight decay is any Keras optimizer's ``weight_decay`` (see
+    :mod:`reference.optimizers._keras`); AdamW only makes it the default.
+
+    Traps:
+        * The decay is :math:`\lambda\eta_t\theta`, not :math:`\lambda\theta`:
+          tensorflow-addons' ``AdamW`` (:class:`reference.addons.AdamW`) does *not* multiply
+          by the learning rate, so the same ``weight_decay`` is a thousand times stronger there
+          at ``learning_rate=1e-3``. ``torch.optim.AdamW`` and ``optax.adamw`` multiply, as
+          Keras does.
+        * Under a schedule the decay follows the schedule (the learning rate of the step).
+        * The Adam step is the epsilon-hat form of :class:`Adam`, not PyTorch's.
+        * A sparse gradient still decays every row of the variable.
+
+    Example:
+        >>> import numpy as np
+        >>> from reference.optimizers import AdamW
+        >>> opt = AdamW(learning_rate=0.1, weight_decay=0.5, dtype="float32")
+        >>> params, state = opt.step(np.zeros(1), np.ones(1), opt.init(np.ones(1)))
+        >>> params.tolist()  # a zero gradient: only the decay, 1 - 0.5 * 0.1
+        [0.949999988079071]
+    """
+
+    default_names = {"keras3": "adam_w", "keras2": "AdamW"}
+
+    def __init__(
+        self,
+        learning_rate: LearningRate = 0.001,
+        weight_decay: float = 0.004,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        amsgrad: bool = False,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
+        global_clipnorm: float | None = None,
+        use_ema: bool = False,
+        ema_momentum: float = 0.99,
+        ema_overwrite_frequency: int | None = None,
+        loss_scale_factor: float | None = None,
+        gradient_accumulation_steps: int | None = None,
+        name: str | None = None,
+        *,
+        jit_compile=FLAVOR_DEFAULT,
+        dtype: str = "float64",
+        flavor: str = "keras3",
+        **kwargs,
+    ):
+        if "adaptive_epsilon" in kwargs:  # Adam's argument, not AdamW's
+            check_keras_flavor(flavor)
+            check_keras_arguments(flavor, learning_rate, {"adaptive_epsilon": True})
+        super().__init__(
+            learning_rate,
+            beta_1,
+            beta_2,
+            epsilon,
+            amsgrad,
+            weight_decay,
+            clipnorm,
+            clipvalue,
+            global_clipnorm,
+            use_ema,
+            ema_momentum,
+            ema_overwrite_frequency,
+            loss_scale_factor,
+            gradient_accumulation_steps,
+            name,
+            jit_compile=jit_compile,
+            dtype=dtype,
+            flavor=flavor,
+            **kwargs,
+        )
+        if self.weight_decay is None:
+            raise ValueError("Argument `weight_decay` must be a float. Received: weight_decay=None")
+
+    def _family_config(self) -> dict:
+        config = super()._family_config()
+        if self.flavor == "keras2":  # tf_keras's AdamW repeats it after the learning rate
+            config = {"weight_decay": self.weight_decay, **config}
+        return config

@@ -7,17 +7,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from reference import _arith
+from reference.optimizers._keras import KerasOptimizer
 from reference.optimizers._optimizer import (
     IndexedSlices,
     LearningRate,
-    Optimizer,
     StepScalars,
-    check_keras_arguments,
-    check_keras_flavor,
     densify,
     scatter_add,
     sum_duplicates,
 )
+from reference.schedules._schedule import FLAVOR_DEFAULT
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,7 @@ class RMSpropScalars(StepScalars):
     epsilon: np.ndarray
 
 
-class RMSprop(Optimizer):
+class RMSprop(KerasOptimizer):
     r"""RMSprop with epsilon inside the square root and the learning rate inside the momentum.
 
     For each update, learning rate :math:`\eta = \text{learning\_rate}(\text{iterations})`:
@@ -93,6 +92,8 @@ class RMSprop(Optimizer):
         [-0.031622763723134995]
     """
 
+    default_names = {"keras3": "rm_sprop", "keras2": "RMSprop"}
+
     def __init__(
         self,
         learning_rate: LearningRate = 0.001,
@@ -100,22 +101,49 @@ class RMSprop(Optimizer):
         momentum: float = 0.0,
         epsilon: float = 1e-7,
         centered: bool = False,
+        weight_decay: float | None = None,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
+        global_clipnorm: float | None = None,
+        use_ema: bool = False,
+        ema_momentum: float = 0.99,
+        ema_overwrite_frequency=FLAVOR_DEFAULT,
+        loss_scale_factor: float | None = None,
+        gradient_accumulation_steps: int | None = None,
         name: str | None = None,
         *,
+        jit_compile=FLAVOR_DEFAULT,
         dtype: str = "float64",
         flavor: str = "keras3",
         **kwargs,
     ):
-        self.flavor = check_keras_flavor(flavor)
-        self.dtype = str(_arith.check_dtype(dtype))
-        check_keras_arguments(flavor, learning_rate, kwargs)
-        self.learning_rate = learning_rate
+        self._configure(
+            learning_rate=learning_rate,
+            name=name,
+            dtype=dtype,
+            flavor=flavor,
+            options=dict(
+                weight_decay=weight_decay,
+                clipnorm=clipnorm,
+                clipvalue=clipvalue,
+                global_clipnorm=global_clipnorm,
+                use_ema=use_ema,
+                ema_momentum=ema_momentum,
+                ema_overwrite_frequency=ema_overwrite_frequency,
+                loss_scale_factor=loss_scale_factor,
+                gradient_accumulation_steps=gradient_accumulation_steps,
+                jit_compile=jit_compile,
+            ),
+            kwargs=kwargs,
+        )
         self.rho = rho
         self.momentum = momentum
         self.epsilon = epsilon
         self.centered = centered
-        # TensorFlow's default names: "RMSprop" in Keras 2, "rmsprop" in Keras 3.
-        self.name = name or ("RMSprop" if flavor == "keras2" else "rmsprop")
+
+    def _default_overwrite_frequency(self):
+        # Keras 2's RMSprop (alone among its optimizers) defaults to 100; Keras 3 to None.
+        return 100 if self.flavor == "keras2" else None
 
     def slot_names(self) -> tuple[str, ...]:
         names = ("velocity",)
@@ -126,6 +154,8 @@ class RMSprop(Optimizer):
         return names
 
     def _prepare(self, state) -> RMSpropScalars:
+        for name in ("rho", "epsilon"):
+            self._check_tensor(name, getattr(self, name))
         return RMSpropScalars(
             lr=self.learning_rate_at(state[self.counter]),
             rho=self._constant(self.rho),
@@ -209,10 +239,8 @@ class RMSprop(Optimizer):
             return param - momentum, updated
         return scatter_add(param, indices, -increment), updated
 
-    def get_config(self) -> dict:
+    def _family_config(self) -> dict:
         return {
-            "name": self.name,
-            "learning_rate": self.learning_rate,
             "rho": self.rho,
             "momentum": self.momentum,
             "epsilon": self.epsilon,

@@ -12,7 +12,11 @@ from reference.optimizers._optimizer import (
     scatter_add,
     sum_duplicates,
 )
-from reference.optimizers.legacy._optimizer_v2 import BACKEND_EPSILON, OptimizerV2
+from reference.optimizers.legacy._optimizer_v2 import (
+    BACKEND_EPSILON,
+    OptimizerV2,
+    serialize_hyperparameter,
+)
 
 
 class Adam(OptimizerV2):
@@ -48,9 +52,12 @@ class Adam(OptimizerV2):
           moves.
 
     Args:
-        learning_rate: a float, a reference schedule, or any callable of the step.
+        learning_rate: a float, a reference schedule, or a callable of no argument.
         beta_1, beta_2, epsilon, amsgrad, decay: as TensorFlow (``lr`` is accepted for
-            ``learning_rate``, as TensorFlow does).
+            ``learning_rate``, as TensorFlow does); ``beta_1`` and ``beta_2`` may be
+            callables of no argument.
+        clipnorm, clipvalue, global_clipnorm: TensorFlow's keyword arguments (see
+            :mod:`reference.optimizers.legacy._optimizer_v2` for their order).
         name: stored only.
         dtype: ``"float64"`` (the exact formula) or ``"float32"`` (TensorFlow's arithmetic).
 
@@ -73,24 +80,34 @@ class Adam(OptimizerV2):
         amsgrad: bool = False,
         name: str = "Adam",
         *,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
+        global_clipnorm: float | None = None,
         decay: float = 0.0,
         lr: LearningRate | None = None,
         dtype: str = "float64",
     ):
         self.dtype = str(_arith.check_dtype(dtype))
-        self.learning_rate = learning_rate if lr is None else lr
+        self._configure_v2(
+            learning_rate,
+            name=name,
+            lr=lr,
+            decay=decay,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
+        )
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon or BACKEND_EPSILON
         self.amsgrad = amsgrad
-        self.decay = decay
-        self.name = name
 
     def slot_names(self) -> tuple[str, ...]:
         return ("m", "v", "vhat") if self.amsgrad else ("m", "v")
 
     def _prepare(self, state) -> ApplyAdamScalars:
-        beta_1, beta_2 = self._constant(self.beta_1), self._constant(self.beta_2)
+        beta_1 = self._constant(self._hyperparameter(self.beta_1))
+        beta_2 = self._constant(self._hyperparameter(self.beta_2))
         local_step = self._constant(state[self.counter] + 1)
         return ApplyAdamScalars(
             beta1_power=_arith.pow(beta_1, local_step),
@@ -98,7 +115,7 @@ class Adam(OptimizerV2):
             lr=self.learning_rate_at(state[self.counter]),
             beta1=beta_1,
             beta2=beta_2,
-            epsilon=self._constant(self.epsilon),
+            epsilon=self._epsilon(),
         )
 
     def _update(self, gradient, param, slots, scalars: ApplyAdamScalars):
@@ -128,12 +145,12 @@ class Adam(OptimizerV2):
         return param - lr * m / (np.sqrt(v) + scalars.epsilon), updated
 
     def get_config(self) -> dict:
+        """TensorFlow's ``get_config()`` of a fresh optimizer (before its first update, when
+        TensorFlow still holds the hyperparameters as given)."""
         return {
-            "name": self.name,
-            "learning_rate": self.learning_rate,
-            "decay": self.decay,
-            "beta_1": self.beta_1,
-            "beta_2": self.beta_2,
+            **self._base_config(),
+            "beta_1": serialize_hyperparameter(self.beta_1),
+            "beta_2": serialize_hyperparameter(self.beta_2),
             "epsilon": self.epsilon,
             "amsgrad": self.amsgrad,
         }

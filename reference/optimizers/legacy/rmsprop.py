@@ -18,7 +18,11 @@ from reference.optimizers._optimizer import (
     scatter_add,
     sum_duplicates,
 )
-from reference.optimizers.legacy._optimizer_v2 import BACKEND_EPSILON, OptimizerV2
+from reference.optimizers.legacy._optimizer_v2 import (
+    BACKEND_EPSILON,
+    OptimizerV2,
+    serialize_hyperparameter,
+)
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,9 @@ class RMSprop(OptimizerV2):
 
     Traps:
         * Epsilon sits *outside* the square root when ``momentum`` is 0 and *inside* otherwise:
-          switching momentum on changes more than momentum (tensorflow/tensorflow#41115).
+          switching momentum on changes more than momentum (tensorflow/tensorflow#41115). A
+          callable ``momentum`` counts as on, even one that returns 0: the momentum kernel
+          runs, with epsilon inside the root and a ``momentum`` slot.
         * ``epsilon=0`` or ``None`` silently becomes 1e-7.
         * ``momentum`` outside [0, 1] raises ``ValueError`` (the Keras >= 2.11 optimizer accepts
           it).
@@ -65,9 +71,11 @@ class RMSprop(OptimizerV2):
           only the touched rows move.
 
     Args:
-        learning_rate: a float, a reference schedule, or any callable of the step.
+        learning_rate: a float, a reference schedule, or a callable of no argument.
         rho, momentum, epsilon, centered, decay: as TensorFlow (``lr`` is accepted for
-            ``learning_rate``).
+            ``learning_rate``); ``rho`` and ``momentum`` may be callables of no argument.
+        clipnorm, clipvalue, global_clipnorm: TensorFlow's keyword arguments (see
+            :mod:`reference.optimizers.legacy._optimizer_v2` for their order).
         name: stored only.
         dtype: ``"float64"`` (the exact formula) or ``"float32"`` (TensorFlow's arithmetic).
 
@@ -95,39 +103,51 @@ class RMSprop(OptimizerV2):
         centered: bool = False,
         name: str = "RMSprop",
         *,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
+        global_clipnorm: float | None = None,
         decay: float = 0.0,
         lr: LearningRate | None = None,
         dtype: str = "float64",
     ):
+        self.dtype = str(_arith.check_dtype(dtype))
+        self._configure_v2(
+            learning_rate,
+            name=name,
+            lr=lr,
+            decay=decay,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
+        )
         if isinstance(momentum, (int, float)) and not 0 <= momentum <= 1:
             raise ValueError(
                 "`momentum` must be between [0, 1]. Received: "
                 f"momentum={momentum} (of type {type(momentum)})."
             )
-        self.dtype = str(_arith.check_dtype(dtype))
-        self.learning_rate = learning_rate if lr is None else lr
         self.rho = rho
         self.momentum = momentum
+        # TensorFlow's switch: a callable (or tensor) momentum selects the momentum kernel,
+        # whatever it returns (0 included), and with it epsilon inside the square root.
+        self.uses_momentum = callable(momentum) or momentum > 0
         self.epsilon = epsilon or BACKEND_EPSILON
         self.centered = centered
-        self.decay = decay
-        self.name = name
 
     def slot_names(self) -> tuple[str, ...]:
         names = ("rms",)
-        if self.momentum > 0:
+        if self.uses_momentum:
             names += ("momentum",)
         if self.centered:
             names += ("mg",)
         return names
 
     def _prepare(self, state) -> LegacyRMSpropScalars:
-        rho = self._constant(self.rho)
+        rho = self._constant(self._hyperparameter(self.rho))
         return LegacyRMSpropScalars(
             lr=self.learning_rate_at(state[self.counter]),
             rho=rho,
-            momentum=self._constant(self.momentum),
-            epsilon=self._constant(self.epsilon),
+            momentum=self._constant(self._hyperparameter(self.momentum)),
+            epsilon=self._epsilon(),
             # On the hyperparameter variable, in the compute dtype (Keras >= 2.11 subtracts the
             # Python floats).
             one_minus_rho=self._constant(1.0) - rho,
@@ -136,7 +156,7 @@ class RMSprop(OptimizerV2):
     def _update(self, gradient, param, slots, scalars: LegacyRMSpropScalars):
         if isinstance(gradient, IndexedSlices):
             return self._sparse(sum_duplicates(gradient), param, slots, scalars)
-        if self.momentum > 0:
+        if self.uses_momentum:
             param, rms, momentum, mg = apply_rms_prop(
                 gradient, param, slots["rms"], slots["momentum"], scalars, mg=slots.get("mg")
             )
@@ -159,7 +179,7 @@ class RMSprop(OptimizerV2):
         kernels (only the touched rows' slots and values change). Without: every row's ``rms``
         decays, the touched rows get the gradient, and only the touched rows move."""
         indices, values = gradient
-        if self.momentum > 0:
+        if self.uses_momentum:
             param, rms, momentum, mg = sparse_apply_rms_prop(
                 indices,
                 values,
@@ -184,12 +204,11 @@ class RMSprop(OptimizerV2):
         return scatter_add(param, indices, step), updated
 
     def get_config(self) -> dict:
+        """TensorFlow's ``get_config()`` of a fresh optimizer (before its first update)."""
         return {
-            "name": self.name,
-            "learning_rate": self.learning_rate,
-            "decay": self.decay,
-            "rho": self.rho,
-            "momentum": self.momentum,
+            **self._base_config(),
+            "rho": serialize_hyperparameter(self.rho),
+            "momentum": serialize_hyperparameter(self.momentum),
             "epsilon": self.epsilon,
             "centered": self.centered,
         }

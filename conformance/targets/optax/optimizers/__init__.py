@@ -8,6 +8,14 @@ epsilon to the bias-corrected root (TF: before the correction, "epsilon-hat"); i
 Keras's: epsilon inside the root, the learning rate before the momentum. A schedule (this
 package's ``schedules.X``) is passed as optax's ``learning_rate`` schedule. A sparse gradient is
 given dense (optax has no sparse updates). ``dtype="float64"`` runs with ``jax_enable_x64``.
+
+Keras's options: Adam's ``weight_decay`` (AdamW's default 0.004) becomes ``optax.adamw(lr, ...,
+weight_decay=weight_decay)``, which adds ``weight_decay * weight`` (the weight before the update,
+as Keras) to the Adam direction and scales the sum by the learning rate: one update where Keras
+stores the decayed weight, then subtracts the step (other roundings). ``global_clipnorm``
+becomes ``optax.clip_by_global_norm`` and ``clipvalue`` ``optax.clip``, chained before the
+optimizer. Keras's per-variable ``clipnorm``, AMSGrad with weight decay and RMSprop's
+``weight_decay`` have no optax transformation given here (NotImplementedError).
 """
 
 from __future__ import annotations
@@ -49,10 +57,23 @@ class OptaxOptimizer(tf_api.FrameworkOptimizer):
             return _PythonRate(lambda count: float(np.asarray(rate(int(count)))))
         return rate
 
+    def _clipped(self, transformation) -> optax.GradientTransformation:
+        """Keras's clipping options chained before ``transformation``."""
+        if self.clipnorm is not None:
+            raise NotImplementedError(
+                "no optax equivalent given for Keras's per-variable clipnorm "
+                "(optax.clip_by_global_norm is global_clipnorm's)"
+            )
+        if self.global_clipnorm is not None:
+            return optax.chain(optax.clip_by_global_norm(self.global_clipnorm), transformation)
+        if self.clipvalue is not None:
+            return optax.chain(optax.clip(self.clipvalue), transformation)
+        return transformation
+
     def _start(self, arrays: list[np.ndarray]) -> tuple:
         with _driver._x64(self.dtype == "float64"):
             rate = self._rate()
-            transformation = self._transformation(rate)
+            transformation = self._clipped(self._transformation(rate))
             values = [jnp.asarray(np.asarray(a, np.float64), self.dtype) for a in arrays]
             # Training jits the update; a Python callable of the count (a TF1 decay function
             # computed outside JAX) cannot be traced, so that one runs op by op.
@@ -82,11 +103,22 @@ class OptaxOptimizer(tf_api.FrameworkOptimizer):
 class Adam(tf_api.Adam, OptaxOptimizer):
     @property
     def label(self) -> str:
+        if self.weight_decay:
+            return "optax.adamw"
         return "optax.amsgrad" if self.amsgrad else "optax.adam"
 
     def _transformation(self, learning_rate) -> optax.GradientTransformation:
+        options = dict(b1=self.beta_1, b2=self.beta_2, eps=self.epsilon)
+        if self.weight_decay:
+            if self.amsgrad:
+                raise NotImplementedError("no optax equivalent given for AMSGrad with weight_decay")
+            return optax.adamw(learning_rate, **options, weight_decay=self.weight_decay)
         make = optax.amsgrad if self.amsgrad else optax.adam
-        return make(learning_rate, b1=self.beta_1, b2=self.beta_2, eps=self.epsilon)
+        return make(learning_rate, **options)
+
+
+class AdamW(tf_api.AdamW, Adam):
+    """``tf.keras.optimizers.AdamW`` as ``optax.adamw``."""
 
 
 class RMSprop(tf_api.RMSprop, OptaxOptimizer):
@@ -104,4 +136,4 @@ class RMSprop(tf_api.RMSprop, OptaxOptimizer):
 
 from conformance.targets.optax.optimizers import legacy  # noqa: E402
 
-__all__ = ["Adam", "IndexedSlices", "OptaxOptimizer", "RMSprop", "legacy"]
+__all__ = ["Adam", "AdamW", "IndexedSlices", "OptaxOptimizer", "RMSprop", "legacy"]

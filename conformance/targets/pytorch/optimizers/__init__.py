@@ -10,6 +10,15 @@ says by how much that shows. A schedule (this package's ``schedules.X``) becomes
 on the same optimizer, stepped after each ``optimizer.step()``. A sparse gradient is given to
 PyTorch dense (its Adam and RMSprop refuse sparse gradients): the rows added up into zeros, as an
 embedding without ``sparse=True`` computes it.
+
+Keras's options: ``weight_decay`` on Adam (AdamW's default 0.004) becomes
+``torch.optim.AdamW(weight_decay=weight_decay)``, which, as Keras, multiplies the weight by
+``1 - lr * weight_decay`` before the Adam step (Keras subtracts ``weight * weight_decay * lr``:
+other roundings). ``clipvalue`` becomes ``torch.nn.utils.clip_grad_value_`` and
+``global_clipnorm`` ``clip_grad_norm_`` over every parameter, ``clipnorm`` the same on each
+parameter alone, before ``optimizer.step()``: PyTorch scales by ``max_norm / (norm + 1e-6)``
+where Keras scales by ``clipnorm / norm``. RMSprop's ``weight_decay`` has no equivalent
+(``torch.optim.RMSprop``'s adds the decay to the gradient).
 """
 
 from __future__ import annotations
@@ -83,6 +92,7 @@ class TorchOptimizer(tf_api.FrameworkOptimizer):
                 tensor.grad = torch.tensor(
                     tf_api.dense_gradient(gradient, tensor.shape), dtype=self.torch_dtype
                 )
+            self._clip(tensors)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             optimizer.step()
@@ -90,18 +100,33 @@ class TorchOptimizer(tf_api.FrameworkOptimizer):
                 scheduler.step()
         return [t.detach().numpy().astype(np.float64) for t in tensors], inner
 
+    def _clip(self, tensors: list[torch.Tensor]) -> None:
+        """Keras's clipping options on the gradients, as ``torch.nn.utils`` does them."""
+        if self.clipvalue is not None:
+            torch.nn.utils.clip_grad_value_(tensors, self.clipvalue)
+        if self.clipnorm is not None:
+            for tensor in tensors:
+                torch.nn.utils.clip_grad_norm_([tensor], self.clipnorm)
+        if self.global_clipnorm is not None:
+            torch.nn.utils.clip_grad_norm_(tensors, self.global_clipnorm)
+
 
 class Adam(tf_api.Adam, TorchOptimizer):
-    label = "torch.optim.Adam"
+    @property
+    def label(self) -> str:
+        return "torch.optim.AdamW" if self.weight_decay else "torch.optim.Adam"
 
     def _make(self, tensors: list[torch.Tensor]) -> torch.optim.Optimizer:
-        return torch.optim.Adam(
-            tensors,
-            lr=0.001,
-            betas=(self.beta_1, self.beta_2),
-            eps=self.epsilon,
-            amsgrad=self.amsgrad,
-        )
+        options = dict(lr=0.001, betas=(self.beta_1, self.beta_2), eps=self.epsilon)
+        if self.weight_decay:
+            return torch.optim.AdamW(
+                tensors, **options, weight_decay=self.weight_decay, amsgrad=self.amsgrad
+            )
+        return torch.optim.Adam(tensors, **options, amsgrad=self.amsgrad)
+
+
+class AdamW(tf_api.AdamW, Adam):
+    """``tf.keras.optimizers.AdamW`` as ``torch.optim.AdamW``."""
 
 
 class RMSprop(tf_api.RMSprop, TorchOptimizer):
@@ -120,4 +145,4 @@ class RMSprop(tf_api.RMSprop, TorchOptimizer):
 
 from conformance.targets.pytorch.optimizers import legacy  # noqa: E402
 
-__all__ = ["Adam", "IndexedSlices", "RMSprop", "TorchOptimizer", "legacy"]
+__all__ = ["Adam", "AdamW", "IndexedSlices", "RMSprop", "TorchOptimizer", "legacy"]
