@@ -30,6 +30,7 @@ from pathlib import Path
 
 # Only what the parser needs: the commands' modules, and the catalogue they load, are imported
 # when a command runs, so that --help and a usage error answer at once.
+from conformance import diff
 from conformance import report as reporting
 from conformance import variants
 from conformance.run import DEFAULT_TIMEOUT, USAGE_ERROR, UsageError, leave
@@ -215,8 +216,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if options.command in ("vectors", "compare"):
             return vector_commands.run(options)
         if options.command == "diff":
-            from conformance import diff
-
             return leave(diff.run(options), command_line=argv is None)
         from conformance import commands
 

@@ -34,7 +34,7 @@ from conformance.cases import Case, LearningRateSpec, OptimizerCase
 from conformance.oracles import EntryPoint
 from conformance.oracles.keras3_worker import BACKEND_PACKAGES, receive, send
 from conformance.outcome import Outcome, Trajectory
-from conformance.source import format_kwargs, steps_repr
+from conformance.source import Call, format_kwargs, kwargs, steps_repr
 from conformance.vectors import format as vf
 
 #: The Keras 3 backends, by their ``--against`` name.
@@ -244,10 +244,16 @@ class Keras3:
             self.prefetch([(case, entry, path)])
         return self._outcomes[key]
 
-    def prefetch(self, requests: Iterable[tuple[Case, EntryPoint, str]]) -> None:
-        """Evaluate many ``(case, entry, path)`` in the worker, BATCH to a message."""
+    def prefetch(self, requests: Iterable[tuple[Case | OptimizerCase, EntryPoint, str]]) -> None:
+        """Evaluate many ``(case, entry, path)`` in the worker, BATCH to a message (a
+        trajectory's whole loop runs in the worker)."""
         pending: dict[tuple, tuple[Case, str]] = {}
+        trajectories: dict[str, OptimizerCase] = {}
         for case, _, path in requests:
+            if path == "trajectory":
+                if case.id not in self._trajectories:
+                    trajectories[case.id] = case
+                continue
             key = _cache_key(case, path)
             if key not in self._outcomes and key not in pending:
                 pending[key] = (case, path)
@@ -260,6 +266,12 @@ class Keras3:
                 batch = keys[start : start + BATCH]
                 outcomes = worker.ask("evaluate", [pending[key] for key in batch])
                 self._outcomes.update(zip(batch, outcomes))
+        cases = list(trajectories.values())
+        for start in range(0, len(cases), BATCH):
+            batch = cases[start : start + BATCH]
+            for case, run in zip(batch, self._worker.ask("trajectories", batch)):
+                run.call = self._optimizer_source(case)
+                self._trajectories[case.id] = run
 
     def _worker_for(self, path: str) -> str:
         return "scalar" if path == "scalar" and self.backend == "torch" else "main"
@@ -281,11 +293,67 @@ class Keras3:
             f"keras {self.keras_version}"
         )
 
+    # -- reproducers (conformance.reproducer) ----------------------------------------------
+
+    def _preamble(self) -> list[str]:
+        return [
+            "import os",
+            f"os.environ['KERAS_BACKEND'] = {self.backend!r}  # before keras is first imported",
+        ]
+
+    def schedule_program(self, case: Case, check) -> tuple[list[str], list[str]]:
+        """``def tensorflow(step)`` (the oracle's side, under the reproducer's name): the
+        schedule on this backend, and the statements it needs."""
+        call = Call(f"keras.optimizers.schedules.{case.family}", tuple(kwargs(case.params)))
+        how = (
+            "# The check's scalar path runs jax.jit(lax.map(schedule)): one eager call per step "
+            "can differ."
+            if check.path == "scalar" and self.backend == "jax"
+            else f"# keras {self.keras_version} on {self.backend}, as the check calls it."
+        )
+        return [
+            "",
+            "",
+            "def tensorflow(step):",
+            f"    {how}",
+            "    import keras",
+            "",
+            call.render(4, "    schedule = "),
+            "    return keras.ops.convert_to_numpy(schedule(keras.ops.convert_to_tensor(step)))",
+        ], self._preamble()
+
+    def trajectory_program(self, case: OptimizerCase, check) -> tuple[list[str], list[str]]:
+        """``def tensorflow()``: the parameters after UPDATES updates of ``optimizer.apply``
+        on this backend (the check's jax runs them in one jitted scan)."""
+        rate = case.learning_rate
+        if isinstance(rate, LearningRateSpec):
+            schedule = Call(
+                f"keras.optimizers.schedules.{rate.api.split('.', 1)[1]}",
+                tuple(kwargs(rate.params)),
+            )
+            rate_argument = ("learning_rate=", schedule)
+        else:
+            rate_argument = f"learning_rate={rate!r}"
+        built = Call(f"keras.optimizers.{case.family}", (rate_argument, *kwargs(case.params)))
+        return [
+            "def tensorflow():  # keras on " + self.backend + ", optimizer.apply per update",
+            "    import keras",
+            "",
+            built.render(4, "    optimizer = "),
+            "    variables = [keras.Variable(p.astype(np.float32)) for p in "
+            "GRADIENTS.initial_params()]",
+            "    optimizer.build(variables)",
+            "    columns = GRADIENTS.split(GRADIENTS.columns().astype(np.float32))",
+            "    for t in range(UPDATES):",
+            "        optimizer.apply([keras.ops.convert_to_tensor(c[t]) for c in columns], "
+            "variables)",
+            "    values = [np.ravel(keras.ops.convert_to_numpy(v)) for v in variables]",
+            "    return np.concatenate(values).astype(np.float64)",
+        ], self._preamble()
+
     def trajectory(self, case: OptimizerCase, entry: EntryPoint) -> Trajectory:
         if case.id not in self._trajectories:
-            run = self._worker.ask("trajectory", case)
-            run.call = self._optimizer_source(case)
-            self._trajectories[case.id] = run
+            self.prefetch([(case, entry, "trajectory")])
         return self._trajectories[case.id]
 
     def _optimizer_source(self, case: OptimizerCase) -> str:

@@ -345,6 +345,9 @@ class TensorFlowBackend(Backend):
 
         return getattr(current_float32_kernels(), name)(*args)
 
+    def prefetch_trajectories(self, cases: list[OptimizerCase]) -> None:
+        self.tensorflow.prefetch([(case, self.entry, "trajectory") for case in cases])
+
     def trajectory(self, case: OptimizerCase) -> Trajectory:
         return self.tensorflow.trajectory(case, self.entry)
 
@@ -391,8 +394,10 @@ def handle(backend: Backend, command: str, argument):
             return [backend.evaluate(case, path) for case, path in argument]
         if command == "takes_vector":  # [case, ...] -> [bool, ...]
             return [backend.takes_vector(case) for case in argument]
-        if command == "trajectory":
-            return backend.trajectory(argument)
+        if command == "trajectories":  # [case, ...] -> [Trajectory, ...]
+            if hasattr(backend, "prefetch_trajectories"):
+                backend.prefetch_trajectories(argument)
+            return [backend.trajectory(case) for case in argument]
         if command == "kernel":  # (name, path, [array, ...]) -> array
             name, path, args = argument
             return backend.kernel(name, path, *args)

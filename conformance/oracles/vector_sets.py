@@ -51,6 +51,14 @@ class VectorSet(Vectors):
     def name(self) -> str:
         return f"golden vectors {self.tf_dir.name}"
 
+    @property
+    def source(self) -> tuple[str, str]:
+        """For a reproducer: the expression that loads this set, and its import."""
+        return (
+            f"load({self.tf_dir.name!r})",
+            "from conformance.oracles.vector_sets import load",
+        )
+
     def versions(self) -> dict[str, str]:
         found = {"golden vectors": self.tf_dir.name}
         found.update(
