@@ -30,9 +30,8 @@ from pathlib import Path
 
 # Only what the parser needs: the commands' modules, and the catalogue they load, are imported
 # when a command runs, so that --help and a usage error answer at once.
-from conformance import diff
+from conformance import diff, variants
 from conformance import report as reporting
-from conformance import variants
 from conformance.run import DEFAULT_TIMEOUT, USAGE_ERROR, UsageError, leave
 from conformance.vectors import cli as vector_commands
 from conformance.vectors.format import VectorError

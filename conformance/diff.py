@@ -75,12 +75,13 @@ def run(options: argparse.Namespace) -> int:
     selected = running.select(options.api)
     oracles = [running.load_oracle(spec) for spec in options.oracle]
     paths = tuple(options.path or PATHS)
-    progress = running.Progress(1, sys.stderr)
+    progress = running.Progress(sys.stderr)
+    progress.phase("diff", 0)
     planned, diffs = diff(
         *oracles,
         selected,
         paths,
-        progress=lambda label: progress.show(0, label),
+        progress=progress.label,
         close=_close,
     )
     progress.close()

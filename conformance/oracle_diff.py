@@ -6,14 +6,12 @@ and backends" page.
 from __future__ import annotations
 
 import json
-import sys
+import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
-from conformance import run as running
 from conformance.cases import Case, OptimizerCase, of
 from conformance.compare import _distance_in_oracle_dtype
 from conformance.oracles import EntryPoint, Oracle
@@ -421,7 +419,9 @@ def _ulp(value: float) -> str:
         return "0"
     if value == 0.5:
         return "<1"
-    return "inf" if np.isinf(value) else f"{value:g}"
+    if np.isinf(value):
+        return "inf"
+    return f"{value:.0f}" if value < 1e6 else f"{value:.3g}"
 
 
 def _percent(summary: Summary) -> str:
@@ -429,7 +429,7 @@ def _percent(summary: Summary) -> str:
         return "-"
     share = 100 * summary.share
     text = f"{share:.1f}" if share < 100 else "100"
-    return "99.9" if text == "100.0" and summary.share < 1 else text
+    return ("99.9" if text == "100.0" and summary.share < 1 else text) + " %"
 
 
 def _first(summary: Summary) -> str:
@@ -457,13 +457,20 @@ def _cells(summary: Summary) -> list[str]:
     ]
 
 
-HEADERS = ["API", "path", "cases", "values", "bit-exact %", "worst ULP", "raise diff", "status"]
+HEADERS = ["API", "path", "cases", "values", "bit-exact", "worst ULP", "raises≠", "status"]
+
+#: The table's width: its rows and wrapped lines fit in this many columns.
+WIDTH = 100
+
+
+def _wrapped(text: str, indent: str = "  ", more: str = "      ") -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=more)
 
 
 def _header(names: list[str], versions: list[dict]) -> list[str]:
-    lines = [f"diff: A = {names[0]}; B = {names[1]}"]
+    lines = _wrapped(f"diff: A = {names[0]}; B = {names[1]}", "", "  ")
     for label, found in zip("AB", versions):
-        lines.append(f"  {label}: " + ", ".join(f"{k} {v}" for k, v in found.items()))
+        lines += _wrapped(f"{label}: " + ", ".join(f"{k} {v}" for k, v in found.items()))
     return lines
 
 
@@ -478,13 +485,14 @@ def render_table(names, versions, planned: Plan, summaries: list[Summary]) -> st
     firsts = [(s, _first(s)) for s in summaries if s.status in ("differs", "raises", "missing")]
     if firsts:
         lines += ["", "First differences (A vs B):"]
-        lines += [f"  {s.api} {s.path}: {text}" for s, text in firsts]
+        for summary, text in firsts:
+            lines += _wrapped(f"{summary.api} {summary.path}: {text}")
     unpaired = [f"{api}: {', '.join(keys)}" for api, keys in planned.unpaired.items()]
     if unpaired:
-        lines += ["", "Entry points with no counterpart: " + "; ".join(unpaired)]
+        lines += ["", *_wrapped("Entry points with no counterpart: " + "; ".join(unpaired), "")]
     skipped = sorted({d.skipped for s in summaries for d in s.diffs if d.skipped})
     if skipped:
-        lines += ["", "Not compared: " + "; ".join(skipped[:5])]
+        lines += ["", *_wrapped("Not compared: " + "; ".join(skipped[:5]), "")]
     return "\n".join(lines) + "\n"
 
 

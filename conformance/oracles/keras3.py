@@ -258,7 +258,7 @@ class Keras3:
             if key not in self._outcomes and key not in pending:
                 pending[key] = (case, path)
         by_worker: dict[str, list[tuple]] = {}
-        for key, (case, path) in pending.items():
+        for key, (_case, path) in pending.items():
             by_worker.setdefault(self._worker_for(path), []).append(key)
         for which, keys in by_worker.items():
             worker = self._scalar() if which == "scalar" else self._worker

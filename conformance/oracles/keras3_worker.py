@@ -85,7 +85,7 @@ def receive(stream: BinaryIO):
     payload = stream.read(size)
     if len(payload) < size:
         raise EOFError
-    return pickle.loads(payload)  # noqa: S301 - the pipe's other end is this package
+    return pickle.loads(payload)
 
 
 class Backend:
@@ -294,7 +294,8 @@ class Torch(Backend):
     def kernels_name(self) -> str:
         import torch
 
-        return f"ATen's float32 kernels (torch, CPU capability {torch.backends.cpu.get_cpu_capability()})"
+        capability = torch.backends.cpu.get_cpu_capability()
+        return f"ATen's float32 kernels (torch, CPU capability {capability})"
 
 
 class Numpy(Backend):
