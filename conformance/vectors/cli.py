@@ -208,12 +208,14 @@ def export(options: argparse.Namespace) -> int:
 def verify(options: argparse.Namespace) -> int:
     root = Path(options.root)
     directories = (
-        sorted(p for p in root.iterdir() if p.is_dir() and p.name.startswith(("tf-", "tfa-")))
+        sorted(
+            p for p in root.iterdir() if p.is_dir() and p.name.startswith(("tf-", "tfa-", "keras-"))
+        )
         if root.is_dir()
         else []
     )
     if not directories:
-        raise vf.VectorError(f"{root}: no vector directories (tf-*/, tfa-*/)")
+        raise vf.VectorError(f"{root}: no vector directories (tf-*/, tfa-*/, keras-*/)")
     for directory in directories:
         table = vf.verify_manifest(directory)
         cases = 0

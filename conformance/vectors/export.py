@@ -73,6 +73,8 @@ def vector_directories(oracle: TensorFlow) -> tuple[str, str | None]:
     if getattr(oracle, "vector_set", None):
         return oracle.vector_set, None
     tf_version = oracle.tf.__version__
+    if "dev" in tf_version:  # tf-nightly: one set, replaced by each export (not a release)
+        return "tf-nightly", None
     tfa = f"tfa-{oracle.tfa.__version__}-tf-{tf_version}" if oracle.tfa is not None else None
     return f"tf-{tf_version}", tfa
 
@@ -83,6 +85,7 @@ _VECTOR_DATA = (
     ":(top,exclude,glob)conformance/vectors/tf-*/**",
     ":(top,exclude,glob)conformance/vectors/tfa-*/**",
     ":(top,exclude,glob)conformance/vectors/keras-*/**",
+    ":(top,exclude,glob)conformance/vectors/tf-nightly/**",
 )
 
 
