@@ -49,6 +49,7 @@ import contextlib
 import importlib.metadata
 import os
 import pickle
+import platform
 import struct
 import sys
 import warnings
@@ -116,6 +117,9 @@ class Backend:
         versions["numpy"] = np.__version__
         versions["floatx"] = keras.config.floatx()
         versions["steps fed as"] = f"{self.iterations_dtype} (the optimizer's iterations)"
+        # The values depend on the CPU the kernels were compiled for or dispatch on.
+        versions["float32 kernels"] = self.kernels_name
+        versions["cpu"] = cpu_model()
         return {
             "versions": versions,
             "schedules": sorted(n for n in dir(keras.optimizers.schedules) if n[:1].isupper()),
@@ -240,6 +244,18 @@ class Backend:
             optimizer.apply([ops.convert_to_tensor(g[t]) for g in gradients], variables)
             rows.append(np.concatenate([np.ravel(ops.convert_to_numpy(v)) for v in variables]))
         return np.stack(rows)
+
+
+def cpu_model() -> str:
+    """The CPU's model name (Linux), or the machine type."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.machine()
 
 
 class Jax(Backend):
