@@ -203,17 +203,23 @@ def compare_values(diff: CaseDiff, steps: np.ndarray, a: np.ndarray, b: np.ndarr
     return diff
 
 
+def _raising(diff: CaseDiff, outcomes: tuple, raised: tuple[bool, bool], same: bool, quiet: str):
+    """Where one side raises: both the same exception count as identical values; otherwise
+    the case raises differently, and each side says what it did (``quiet``: it did not raise)."""
+    if same:
+        diff.both_raise = True
+        diff.identical = diff.values
+        return diff
+    diff.raises = True
+    diff.a, diff.b = (_describe(o) if r else quiet for o, r in zip(outcomes, raised))
+    return diff
+
+
 def compare_outcomes(diff: CaseDiff, steps: np.ndarray, a: Outcome, b: Outcome) -> CaseDiff:
     if a.raised or b.raised:
         diff.values = len(steps)
-        if a.raised and b.raised and (a.error, a.phase) == (b.error, b.phase):
-            diff.both_raise = True
-            diff.identical = diff.values
-            return diff
-        diff.raises = True
-        diff.a = _describe(a) if a.raised else "returns values"
-        diff.b = _describe(b) if b.raised else "returns values"
-        return diff
+        same = a.raised and b.raised and (a.error, a.phase) == (b.error, b.phase)
+        return _raising(diff, (a, b), (a.raised, b.raised), same, "returns values")
     errors_a, errors_b = _step_errors(a, len(steps)), _step_errors(b, len(steps))
     if not np.array_equal(errors_a, errors_b):
         diff.values = len(steps)
@@ -240,14 +246,8 @@ def _step_errors(outcome: Outcome, n: int) -> np.ndarray:
 def compare_trajectories(diff: CaseDiff, a: Trajectory, b: Trajectory) -> CaseDiff:
     if a.error is not None or b.error is not None:
         diff.values = 1
-        if a.error == b.error:
-            diff.both_raise = True
-            diff.identical = diff.values
-            return diff
-        diff.raises = True
-        diff.a = _describe(a) if a.error else "runs"
-        diff.b = _describe(b) if b.error else "runs"
-        return diff
+        raised = (a.error is not None, b.error is not None)
+        return _raising(diff, (a, b), raised, a.error == b.error, "runs")
     updates_a = np.arange(len(a.params)) if a.rows is None else np.asarray(a.rows)
     updates_b = np.arange(len(b.params)) if b.rows is None else np.asarray(b.rows)
     common = np.intersect1d(updates_a, updates_b)
