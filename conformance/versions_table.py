@@ -144,9 +144,12 @@ def table(root: Path = vf.ROOT, apis: Sequence[str] | None = None) -> tuple[list
     return chosen, found
 
 
-def markdown(root: Path = vf.ROOT, apis: Sequence[str] | None = None) -> str:
-    """The generated part of the page: the table, then every first difference."""
-    chosen, cells = table(root, apis)
+def markdown(
+    root: Path = vf.ROOT, apis: Sequence[str] | None = None, computed: tuple | None = None
+) -> str:
+    """The generated part of the page: the table, then every first difference (``computed``:
+    what :func:`table` gave for the same arguments)."""
+    chosen, cells = computed or table(root, apis)
     baseline = shipped(Path(root))[0][-1]
     lines = [
         "| API | " + " | ".join(c.title for c in chosen) + " |",
