@@ -162,7 +162,7 @@ def markdown(
             # Raw HTML links: the anchors are the spans below, not headings.
             shown.append(f'<a href="#{item.anchor}">{item.text}</a>' if item.anchor else item.text)
         lines.append(f"| `{api}` | " + " | ".join(shown) + " |")
-    lines += ["", f"### First differences from TensorFlow {baseline}", ""]
+    lines += ["", f"## First differences from TensorFlow {baseline}", ""]
     for column in chosen:
         listed = [(api, row[column.name]) for api, row in cells.items() if row[column.name].anchor]
         if not listed:
@@ -174,7 +174,7 @@ def markdown(
         for api, item in listed:
             lines.append(f'- <span id="{item.anchor}"></span>`{api}`: {item.detail}')
         lines.append("")
-    lines += ["### Why a cell says missing", ""]
+    lines += ["## Why a cell says missing", ""]
     for column in chosen:
         absent = [(api, row[column.name]) for api, row in cells.items()]
         absent = [(api, item) for api, item in absent if item.text == "missing"]
