@@ -51,6 +51,12 @@ _GRAPPLER_OFF = (
 _VECTORS = "from conformance.oracles.vectors import Vectors"
 
 
+def _stored_set(oracle: Oracle) -> tuple[str, str]:
+    """The expression that loads the oracle's vector set, and its import: a TensorFlow
+    release's, or another set's (``oracle.source``, e.g. a Keras 3 backend's)."""
+    return getattr(oracle, "source", (f"Vectors({oracle.tf_version!r})", _VECTORS))
+
+
 def _lines(program: list[str]) -> list[str]:
     """One line per item (an item may hold several)."""
     return "\n".join(program).split("\n")
@@ -150,6 +156,8 @@ def _vector_evaluation(target: Target, kernels: bool) -> list[str]:
 def _tensorflow_schedule(case: Case, check: Check, oracle: Oracle) -> tuple[list[str], list[str]]:
     """``def tensorflow(step)`` (of one step, or of the step array) as source, after a blank
     line, and the import statements it needs."""
+    if hasattr(oracle, "schedule_program"):  # Keras 3 on another backend, live
+        return oracle.schedule_program(case, check)
     if oracle.against != "tf":
         return _stored_schedule(case, check, oracle)
     entry = check.entry
@@ -197,7 +205,7 @@ def _stored_schedule(case: Case, check: Check, oracle: Oracle) -> tuple[list[str
     lines = [
         "",
         f"# TensorFlow's stored outcome: conformance/vectors/{directory}/{case.api}.json",
-        f"RECORD = Vectors({oracle.tf_version!r}).record_of(",
+        f"RECORD = {_stored_set(oracle)[0]}.record_of(",
         f"    {case.api!r}, {case.id!r}, {check.entry.key!r}",
         ")",
         f"STORED = decode_outcome(RECORD['results'][{check.entry.key!r}][{check.path!r}])",
@@ -214,7 +222,7 @@ def _stored_schedule(case: Case, check: Check, oracle: Oracle) -> tuple[list[str
             '        raise RuntimeError(f"TensorFlow raised {STORED.step_errors[where]}")',
         ]
     lines.append("    return STORED.values[where]")
-    return lines, [_VECTORS, "from conformance.vectors.format import decode_outcome"]
+    return lines, [_stored_set(oracle)[1], "from conformance.vectors.format import decode_outcome"]
 
 
 # -- optimizers --------------------------------------------------------------------------------
@@ -322,6 +330,8 @@ def _tensorflow_optimizer(
     """``def tensorflow()``: TensorFlow's parameters after UPDATES updates, as source, and the
     import statements it needs."""
     entry = check.entry
+    if hasattr(oracle, "trajectory_program"):  # Keras 3 on another backend, live
+        return oracle.trajectory_program(case, check)
     if oracle.against != "tf":
         return _stored_trajectory(case, check, oracle)
     sparse = isinstance(case.gradients, SparseGradients)
@@ -543,7 +553,7 @@ def _stored_trajectory(
     directory = oracle.directory(case.api).name
     key = check.entry.key
     lines = [
-        f"RECORD = Vectors({oracle.tf_version!r}).record_of(",
+        f"RECORD = {_stored_set(oracle)[0]}.record_of(",
         f"    {case.api!r}, {case.id!r}, {key!r}",
         ")",
         "",
@@ -554,7 +564,7 @@ def _stored_trajectory(
         "    row = RECORD['updates'].index(UPDATES - 1)",
         "    return decode_values(stored['params'][row], stored['dtype']).astype(np.float64)",
     ]
-    return lines, [_VECTORS, "from conformance.vectors.format import decode_values"]
+    return lines, [_stored_set(oracle)[1], "from conformance.vectors.format import decode_values"]
 
 
 # -- a port's results file ---------------------------------------------------------------------
@@ -577,11 +587,11 @@ def results_schedule(
         ),
         "import json",
         "",
-        _VECTORS,
+        _stored_set(oracle)[1],
         "from conformance.vectors.format import decode_outcome, decode_values",
         "",
         f"RESULT = json.load(open({path!r}))['results'][{index}]",
-        f"RECORD = Vectors({oracle.tf_version!r}).record_of(",
+        f"RECORD = {_stored_set(oracle)[0]}.record_of(",
         f"    {case.api!r}, {case.id!r}, {key!r}",
         ")",
         f"STORED = decode_outcome(RECORD['results'][{key!r}][{check.path!r}])",
@@ -618,11 +628,11 @@ def results_trajectory(
         ),
         "import json",
         "",
-        _VECTORS,
+        _stored_set(oracle)[1],
         "from conformance.vectors.format import decode_values",
         "",
         f"RESULT = json.load(open({path!r}))['results'][{index}]",
-        f"RECORD = Vectors({oracle.tf_version!r}).record_of(",
+        f"RECORD = {_stored_set(oracle)[0]}.record_of(",
         f"    {case.api!r}, {case.id!r}, {key!r}",
         ")",
         f"ROW = RECORD['updates'].index({update})",

@@ -75,7 +75,16 @@ def load_oracle(
 
     Quiet unless ``verbose``: TensorFlow's C++ logs are off (``TF_CPP_MIN_LOG_LEVEL=3``, which
     wins over the environment's), what its native libraries print while they load is held back
-    (shown if the import fails), and absl's Python log says errors only."""
+    (shown if the import fails), and absl's Python log says errors only.
+
+    Keras 3 on a backend (``keras-jax``, ...) or a frozen set by name (``vectors:keras-jax``):
+    :func:`conformance.oracles.keras3.load`."""
+    if against not in ("tf", "vectors"):
+        from conformance.oracles.keras3 import load
+
+        if tf_version:
+            raise UsageError(f"--tf-version chooses golden vectors: not with {against}")
+        return load(against, UsageError)
     if against == "vectors":
         from conformance.oracles.vectors import Vectors
         from conformance.vectors.format import VectorError

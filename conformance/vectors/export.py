@@ -69,8 +69,13 @@ OPTIMIZER_INVARIANTS = [
 
 
 def vector_directories(oracle: TensorFlow) -> tuple[str, str | None]:
-    """The directory names for this TensorFlow's set and its tensorflow-addons set."""
+    """The directory names for this TensorFlow's set and its tensorflow-addons set; another
+    oracle's own set (``oracle.vector_set``: ``keras-jax``, ...) and no tensorflow-addons."""
+    if getattr(oracle, "vector_set", None):
+        return oracle.vector_set, None
     tf_version = oracle.tf.__version__
+    if "dev" in tf_version:  # tf-nightly: one set, replaced by each export (not a release)
+        return "tf-nightly", None
     tfa = f"tfa-{oracle.tfa.__version__}-tf-{tf_version}" if oracle.tfa is not None else None
     return f"tf-{tf_version}", tfa
 
@@ -80,13 +85,15 @@ def vector_directories(oracle: TensorFlow) -> tuple[str, str | None]:
 _VECTOR_DATA = (
     ":(top,exclude,glob)conformance/vectors/tf-*/**",
     ":(top,exclude,glob)conformance/vectors/tfa-*/**",
+    ":(top,exclude,glob)conformance/vectors/keras-*/**",
+    ":(top,exclude,glob)conformance/vectors/tf-nightly/**",
 )
 
 
 def header(oracle: TensorFlow, api: str, output: Path) -> dict:
     commit, dirty = git_state(output, ignore=_VECTOR_DATA)
     versions = dict(oracle.versions())
-    if oracle.tfa is None:
+    if getattr(oracle, "tfa", None) is None:
         versions.pop("tensorflow-addons", None)
     versions["numpy"] = np.__version__
     versions["python"] = platform.python_version()
@@ -97,7 +104,8 @@ def header(oracle: TensorFlow, api: str, output: Path) -> dict:
             "lr_conformance": conformance.__version__,
             "git_commit": commit,
             "git_dirty": dirty,
-            "command": "python -m conformance vectors export",
+            "command": "python -m conformance vectors export"
+            + (f" --oracle {oracle.against}" if oracle.against != "tf" else ""),
         },
         "versions": versions,
         "platform": f"{platform.system()} {platform.release()} {platform.machine()}",

@@ -606,7 +606,8 @@ def check_vector_file(document: Any, path: Path | str) -> None:
     )
     if document["schema"] != SCHEMA:
         schema.fail("$.schema", f"is {document['schema']}; this lr-conformance reads {SCHEMA}")
-    if "tensorflow" not in document["versions"]:
+    if "tensorflow" not in document["versions"] and "backend" not in document["versions"]:
+        # A TensorFlow set names its TensorFlow; a Keras 3 backend's set, its backend.
         schema.fail("$.versions", "missing key 'tensorflow'")
     keys = []
     for i, entry in enumerate(document["entry_points"]):
