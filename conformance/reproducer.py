@@ -41,6 +41,8 @@ _KERAS = {
     "tf_keras": ("tf_keras", "import tf_keras"),
     "tf.keras.legacy": ("tf.keras", None),
     "tf_keras.legacy": ("tf_keras", "import tf_keras"),
+    # tensorflow-addons' optimizers are legacy Keras optimizers taking tf.keras's schedules.
+    "tfa": ("tf.keras", "import tensorflow_addons as tfa"),
 }
 
 _GRAPPLER_OFF = (
@@ -339,7 +341,7 @@ def _tensorflow_optimizer(
     if entry.flavor == "compat_v1":
         return _tensorflow_v1_optimizer(case, arguments, sparse), []
     built, statement = _keras_optimizer_call(case, entry.key, arguments)
-    legacy = entry.key.endswith(".legacy")
+    legacy = entry.key.endswith(".legacy") or entry.key == "tfa"
     lines = [
         "def tensorflow():  # one tf.function loop, Grappler off, as the suite runs it",
         '    tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": True})',
@@ -391,6 +393,8 @@ def _keras_optimizer_call(case: OptimizerCase, key: str, arguments: tuple) -> tu
     else:
         rate_argument = f"learning_rate={show(rate)}"
     module = f"{keras}.optimizers" + (".legacy" if key.endswith(".legacy") else "")
+    if key == "tfa":
+        module = "tfa.optimizers"
     return Call(f"{module}.{case.family}", (rate_argument, *arguments)), statement
 
 

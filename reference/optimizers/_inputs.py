@@ -93,7 +93,8 @@ _OVERFLOWS_TO_INF = frozenset(
 def family(optimizer) -> str:
     """``keras3``, ``keras2``, ``legacy`` (Keras's OptimizerV2) or ``compat_v1``."""
     module = type(optimizer).__module__
-    if ".legacy" in module:
+    # By the class's bases: tensorflow-addons' AdamW (reference.addons) is a legacy Adam.
+    if any(".legacy" in base.__module__ for base in type(optimizer).__mro__):
         return "legacy"
     if module.startswith("reference.compat_v1"):
         return "compat_v1"
