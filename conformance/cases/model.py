@@ -319,16 +319,28 @@ class SparseGradients:
         return [values.astype(np.float32).astype(np.float64)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Literal:
     """An array written out in a case: nested tuples of numbers (nan and inf allowed) and the
-    numpy dtype's name. Hashable, so that a case holding it stays a dictionary key."""
+    numpy dtype's name. Hashable, so that a case holding it stays a dictionary key; two are
+    equal when they build the same array, bit for bit (``0.1`` and the float32 ``0.1`` read
+    back from the vectors as ``0.10000000149011612`` are one float32; nan equals nan)."""
 
     values: Any
     dtype: str = "float32"
 
     def build(self) -> np.ndarray:
         return np.asarray(self.values, dtype=self.dtype)
+
+    def _bits(self) -> tuple:
+        array = self.build()
+        return (array.dtype.str, array.shape, array.tobytes())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Literal) and self._bits() == other._bits()
+
+    def __hash__(self) -> int:
+        return hash(self._bits())
 
     def __str__(self) -> str:
         return f"np.array({np.asarray(self.values).tolist()!r}, np.{self.dtype})"

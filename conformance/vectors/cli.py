@@ -25,6 +25,7 @@ import numpy as np
 
 from conformance import report as reporting
 from conformance import run as running
+from conformance.check import NotApplicable
 from conformance.vectors import format as vf
 
 
@@ -279,6 +280,12 @@ def compare(options: argparse.Namespace) -> int:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 verdict = judge(item, oracle, name, options.results)
+            running.documented_difference(item.check, verdict)
+        except NotApplicable as reason:
+            outcomes.append(
+                reporting.Result(item.check, reporting.NOT_APPLICABLE, note=str(reason))
+            )
+            continue
         except Exception as error:  # noqa: BLE001 - the results cannot answer this check
             outcomes.append(reporting.Result(item.check, reporting.ERROR, note=str(error)))
             continue
