@@ -53,7 +53,6 @@ extensions = [
     "sphinxcontrib.katex",
     "lr_docs",
     "walkthrough",
-    "versions_page",
 ]
 
 source_suffix = {".md": "markdown"}

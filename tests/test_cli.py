@@ -55,9 +55,7 @@ def test_usage_errors_exit_2(argv, capsys):
 
 def test_against_names_tf_or_vectors(capsys):
     assert main(["check", "--against", "pytorch"]) == 2
-    error = capsys.readouterr().err
-    assert "unknown oracle 'pytorch': tf, vectors, vectors:SET or one of keras-jax" in error
-    assert len(error.strip().splitlines()) == 1
+    assert "choose from 'tf', 'vectors'" in capsys.readouterr().err
 
 
 def test_missing_tensorflow_exits_2():
