@@ -30,8 +30,8 @@ from pathlib import Path
 
 # Only what the parser needs: the commands' modules, and the catalogue they load, are imported
 # when a command runs, so that --help and a usage error answer at once.
+from conformance import diff, variants
 from conformance import report as reporting
-from conformance import variants
 from conformance.run import DEFAULT_TIMEOUT, USAGE_ERROR, UsageError, leave
 from conformance.vectors import cli as vector_commands
 from conformance.vectors.format import VectorError
@@ -70,9 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--against",
         default="tf",
-        choices=("tf", "vectors"),
+        metavar="ORACLE",
         help="what to compare with: 'tf' (live TensorFlow, default) or 'vectors' (the golden "
-        "vectors shipped in conformance/vectors: no TensorFlow needed)",
+        "vectors shipped in conformance/vectors: no TensorFlow needed); 'keras-jax', "
+        "'keras-torch', 'keras-numpy', 'keras-tensorflow' (Keras 3 on that backend, live); "
+        "'vectors:SET' (a shipped set: keras-jax, tf-nightly, 2.15, ...)",
     )
     check.add_argument(
         "--tf-version",
@@ -195,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     plot.add_argument("--dtype", choices=("float32", "float64"), default="float32")
     plot.add_argument("--output", required=True, metavar="FILE.png")
     vector_commands.add_commands(subcommands, reporting.RENDERERS)
+    diff.add_command(subcommands)
     return parser
 
 
@@ -211,6 +214,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return plot.main(options)
         if options.command in ("vectors", "compare"):
             return vector_commands.run(options)
+        if options.command == "diff":
+            return leave(diff.run(options), command_line=argv is None)
         from conformance import commands
 
         return leave(commands.check(options), command_line=argv is None)

@@ -98,5 +98,7 @@ def plan(oracle: Oracle, cases: Iterable[Case | OptimizerCase]) -> list[Check]:
                 dtypes = OPTIMIZER_DTYPES if case.float64 else OPTIMIZER_DTYPES[:1]
                 found += [Check(case, entry, dtype, "trajectory") for dtype in dtypes]
             else:
-                found += [Check(case, entry, dtype, path) for dtype, path in MODES]
+                # A step passed by hand (case.step_input) is one call: the scalar path only.
+                modes = [m for m in MODES if case.step_input is None or m[1] == "scalar"]
+                found += [Check(case, entry, dtype, path) for dtype, path in modes]
     return found

@@ -35,6 +35,7 @@ from conformance.outcome import Trajectory
 from conformance.targets import BadReturn, Target, call_with_deadline
 from conformance.trajectory import before_first_nonfinite, compare_trajectories
 from conformance.ulp import ulp_distance
+from reference import _rsqrt
 
 #: The reference as a target (its trajectories are cached: see :func:`reference_trajectory`).
 REFERENCE = Target("reference", reference)
@@ -81,6 +82,12 @@ def run(
         raise NotApplicable(
             f"the {oracle.name} hold no TensorFlow SIMD kernels, which TensorFlow uses "
             "on this 19-element variable; live TensorFlow checks it"
+        )
+    if _depends_on_this_cpu(case, entry, dtype) and _rsqrt.machine_rsqrtps() is None:
+        raise NotApplicable(
+            "Keras 2's RMSprop takes this variable's rsqrt in packets of 8 with the CPU's "
+            f"approximate rsqrtps, which the reference models for one CPU only (this one: "
+            f"{_rsqrt.cpu_description()}); docs/optimizers/rmsprop.md"
         )
     tensorflow = _in_window(oracle.trajectory(case, entry), case, options)
     if tensorflow.error is not None:
@@ -178,7 +185,7 @@ def diagnose(
     rows = np.arange(case.gradients.steps) if tensorflow.rows is None else tensorflow.rows
     mine = ours.params[rows] if ours.params.shape[0] == case.gradients.steps else ours.params
     exact = _exact_run(case, flavor)
-    diagnosis = Diagnosis(DIFFERS, step=step)
+    diagnosis = Diagnosis(DIFFERS, step=step, hint=approximate_rsqrt_hint(case, flavor, divergence))
     if check.dtype == "float32":
         diagnosis.worst_ulp = verdict.worst
     if exact is not None:
@@ -208,6 +215,35 @@ def diagnose(
     if diagnosis.kind == DIFFERS:
         diagnosis.untried = variants.unmodelled(case)
     return diagnosis
+
+
+def _depends_on_this_cpu(case, entry, dtype: str) -> bool:
+    """Whether TensorFlow's values for the case are its CPU's approximate ``rsqrtps`` (the
+    ``machine-rsqrt`` cases on Keras 2's RMSprop, float32)."""
+    return "machine-rsqrt" in case.tags and entry.flavor == "keras2" and dtype == "float32"
+
+
+def approximate_rsqrt_hint(case, flavor: str | None, divergence) -> str | None:
+    """Keras 2's RMSprop takes ``tf.math.rsqrt`` of each variable's denominator: on x86-64 the
+    whole AVX packets of 8 go through the CPU's approximate ``rsqrtps``, whose bits depend on
+    the CPU's vendor and family (reference/_rsqrt.py). Says so when the first divergence is in
+    such a packet."""
+    if divergence is None or flavor != "keras2" or not case.api.endswith("optimizers.RMSprop"):
+        return None
+    offset = divergence.parameter
+    for size in getattr(case.gradients, "shapes", ()):
+        if offset < size:
+            if offset >= 8 * (size // 8):
+                return None
+            return (
+                f"a difference of this kind is the CPU's approximate rsqrt: parameter "
+                f"{divergence.parameter} is in an 8-float AVX packet of a {size}-float variable, "
+                "which TensorFlow computes with rsqrtps and one Newton step; rsqrtps differs "
+                f"between CPU vendors and families (this CPU: {_rsqrt.cpu_description()}; the "
+                "vectors' header records theirs)"
+            )
+        offset -= size
+    return None
 
 
 def _follows(

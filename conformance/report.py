@@ -436,6 +436,14 @@ def _selection(selection: dict) -> str:
     return "; ".join([text, *filters])
 
 
+def _oracle_kind(against: str | None) -> str:
+    """``golden vectors``, ``live TensorFlow``, or the ``--against`` value of another oracle
+    (``keras-jax``: Keras 3 on JAX, live; ``vectors:keras-jax``: its frozen set)."""
+    if against == "vectors":
+        return "golden vectors"
+    return "live TensorFlow" if against in (None, "tf") else against
+
+
 def _header_lines(report: Report) -> list[str]:
     meta = report.metadata
     target = meta["target"]
@@ -447,7 +455,7 @@ def _header_lines(report: Report) -> list[str]:
         f"lr-conformance {project['version']}"
         + (f" (git {commit[:12]}{'+dirty' if project.get('git_dirty') else ''})" if commit else "")
         + f": {target['name']} {target['version'] or '(no version)'} against "
-        + ("golden vectors" if meta["oracle"].get("against") == "vectors" else "live TensorFlow"),
+        + _oracle_kind(meta["oracle"].get("against")),
         f"oracle: {oracle}",
         f"numpy {meta['numpy']}, Python {meta['python']} on {meta['platform']}",
         f"float32 kernels: scalar path {kernels['scalar']}; vector path {kernels['vector']}",

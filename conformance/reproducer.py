@@ -19,10 +19,16 @@ from __future__ import annotations
 import textwrap
 
 from conformance import registry
-from conformance.cases import Case, LearningRateSpec, OptimizerCase, SparseGradients
+from conformance.cases import (
+    Case,
+    ExplicitGradients,
+    LearningRateSpec,
+    OptimizerCase,
+    SparseGradients,
+)
 from conformance.check import Check
 from conformance.oracles import Oracle
-from conformance.source import WIDTH, Call, imports, kwargs, steps_source
+from conformance.source import WIDTH, Call, imports, kwargs, show, steps_source
 from conformance.targets import Target
 
 #: Steps shown on each side of the first diverging one.
@@ -35,6 +41,8 @@ _KERAS = {
     "tf_keras": ("tf_keras", "import tf_keras"),
     "tf.keras.legacy": ("tf.keras", None),
     "tf_keras.legacy": ("tf_keras", "import tf_keras"),
+    # tensorflow-addons' optimizers are legacy Keras optimizers taking tf.keras's schedules.
+    "tfa": ("tf.keras", "import tensorflow_addons as tfa"),
 }
 
 _GRAPPLER_OFF = (
@@ -43,6 +51,12 @@ _GRAPPLER_OFF = (
 )
 
 _VECTORS = "from conformance.oracles.vectors import Vectors"
+
+
+def _stored_set(oracle: Oracle) -> tuple[str, str]:
+    """The expression that loads the oracle's vector set, and its import: a TensorFlow
+    release's, or another set's (``oracle.source``, e.g. a Keras 3 backend's)."""
+    return getattr(oracle, "source", (f"Vectors({oracle.tf_version!r})", _VECTORS))
 
 
 def _lines(program: list[str]) -> list[str]:
@@ -144,6 +158,8 @@ def _vector_evaluation(target: Target, kernels: bool) -> list[str]:
 def _tensorflow_schedule(case: Case, check: Check, oracle: Oracle) -> tuple[list[str], list[str]]:
     """``def tensorflow(step)`` (of one step, or of the step array) as source, after a blank
     line, and the import statements it needs."""
+    if hasattr(oracle, "schedule_program"):  # Keras 3 on another backend, live
+        return oracle.schedule_program(case, check)
     if oracle.against != "tf":
         return _stored_schedule(case, check, oracle)
     entry = check.entry
@@ -191,7 +207,7 @@ def _stored_schedule(case: Case, check: Check, oracle: Oracle) -> tuple[list[str
     lines = [
         "",
         f"# TensorFlow's stored outcome: conformance/vectors/{directory}/{case.api}.json",
-        f"RECORD = Vectors({oracle.tf_version!r}).record_of(",
+        f"RECORD = {_stored_set(oracle)[0]}.record_of(",
         f"    {case.api!r}, {case.id!r}, {check.entry.key!r}",
         ")",
         f"STORED = decode_outcome(RECORD['results'][{check.entry.key!r}][{check.path!r}])",
@@ -208,7 +224,7 @@ def _stored_schedule(case: Case, check: Check, oracle: Oracle) -> tuple[list[str
             '        raise RuntimeError(f"TensorFlow raised {STORED.step_errors[where]}")',
         ]
     lines.append("    return STORED.values[where]")
-    return lines, [_VECTORS, "from conformance.vectors.format import decode_outcome"]
+    return lines, [_stored_set(oracle)[1], "from conformance.vectors.format import decode_outcome"]
 
 
 # -- optimizers --------------------------------------------------------------------------------
@@ -231,6 +247,8 @@ def optimizer(
     case: OptimizerCase = check.case
     entry, dtype = check.entry, check.dtype
     update = case.gradients.steps - 1 if update is None else update
+    if isinstance(case.gradients, ExplicitGradients):
+        return _explicit_optimizer(check, target, oracle, update, kernels=kernels)
     built = target.optimizer_source(case, entry.flavor, dtype)
     theirs, statements = _tensorflow_optimizer(case, check, oracle)
     sparse = isinstance(case.gradients, SparseGradients)
@@ -314,22 +332,16 @@ def _tensorflow_optimizer(
     """``def tensorflow()``: TensorFlow's parameters after UPDATES updates, as source, and the
     import statements it needs."""
     entry = check.entry
+    if hasattr(oracle, "trajectory_program"):  # Keras 3 on another backend, live
+        return oracle.trajectory_program(case, check)
     if oracle.against != "tf":
         return _stored_trajectory(case, check, oracle)
     sparse = isinstance(case.gradients, SparseGradients)
     arguments = tuple(kwargs(case.params))
     if entry.flavor == "compat_v1":
         return _tensorflow_v1_optimizer(case, arguments, sparse), []
-    keras, statement = _KERAS[entry.key]
-    legacy = entry.key.endswith(".legacy")
-    rate = case.learning_rate
-    if isinstance(rate, LearningRateSpec):
-        schedule_class = f"{keras}.optimizers.schedules.{rate.api.split('.', 1)[1]}"
-        rate_argument = ("learning_rate=", Call(schedule_class, tuple(kwargs(rate.params))))
-    else:
-        rate_argument = f"learning_rate={rate!r}"
-    module = f"{keras}.optimizers" + (".legacy" if legacy else "")
-    built = Call(f"{module}.{case.family}", (rate_argument, *arguments))
+    built, statement = _keras_optimizer_call(case, entry.key, arguments)
+    legacy = entry.key.endswith(".legacy") or entry.key == "tfa"
     lines = [
         "def tensorflow():  # one tf.function loop, Grappler off, as the suite runs it",
         '    tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": True})',
@@ -370,14 +382,137 @@ def _tensorflow_optimizer(
     return lines, [statement] * bool(statement)
 
 
-def _tensorflow_v1_optimizer(case: OptimizerCase, arguments: tuple, sparse: bool) -> list[str]:
+def _keras_optimizer_call(case: OptimizerCase, key: str, arguments: tuple) -> tuple[Call, str]:
+    """The Keras optimizer of a case on entry point ``key``, as a call, and the import statement
+    it needs (or None)."""
+    keras, statement = _KERAS[key]
+    rate = case.learning_rate
+    if isinstance(rate, LearningRateSpec):
+        schedule_class = f"{keras}.optimizers.schedules.{rate.api.split('.', 1)[1]}"
+        rate_argument = ("learning_rate=", Call(schedule_class, tuple(kwargs(rate.params))))
+    else:
+        rate_argument = f"learning_rate={show(rate)}"
+    module = f"{keras}.optimizers" + (".legacy" if key.endswith(".legacy") else "")
+    if key == "tfa":
+        module = "tfa.optimizers"
+    return Call(f"{module}.{case.family}", (rate_argument, *arguments)), statement
+
+
+def _v1_optimizer_call(case: OptimizerCase, arguments: tuple) -> Call:
+    """The TF1 optimizer of a case, as a call (a decay function reads ``global_step``)."""
     rate = case.learning_rate
     if isinstance(rate, LearningRateSpec):
         function = f"tf.compat.v1.train.{rate.api.split('.', 1)[1]}"
         rate_argument = ("", Call(function, ("global_step=global_step", *kwargs(rate.params))))
     else:
-        rate_argument = repr(rate)
-    built = Call(f"tf.compat.v1.train.{case.family}", (rate_argument, *arguments))
+        rate_argument = show(rate)
+    return Call(f"tf.compat.v1.train.{case.family}", (rate_argument, *arguments))
+
+
+def _explicit_optimizer(
+    check: Check, target: Target, oracle: Oracle, update: int, *, kernels: bool
+) -> list[str]:
+    """The program for a failing check of a case with its updates written out
+    (:class:`~conformance.cases.ExplicitGradients`, the bad-input catalogue): both sides run
+    the updates as the suite runs them (TensorFlow eagerly, one ``apply_gradients`` per update;
+    TF1 in a graph with Grappler off) and print the parameters or the exception."""
+    case: OptimizerCase = check.case
+    entry, dtype = check.entry, check.dtype
+    built = target.optimizer_source(case, entry.flavor, dtype)
+    gradients: ExplicitGradients = case.gradients
+    statements: list[str] = []
+    if oracle.against != "tf":
+        theirs, statements = _stored_trajectory(case, check, oracle)
+    elif entry.flavor == "compat_v1":
+        theirs = [
+            "def tensorflow():  # one apply_gradients op per update in a graph, Grappler off",
+            *(f"    {line}" for line in _GRAPPLER_OFF),
+            "    with tf.Graph().as_default(), tf.compat.v1.Session(config=config) as session:",
+            "        global_step = tf.compat.v1.train.get_or_create_global_step()",
+            "        variables = [tf.Variable(p) for p in GRADIENTS.initial_params()]",
+            _v1_optimizer_call(case, tuple(kwargs(case.params))).render(8, "        optimizer = "),
+            "        train = [",
+            "            optimizer.apply_gradients(",
+            "                list(zip(constants(t), variables)), global_step=global_step",
+            "            )",
+            "            for t in range(UPDATES)",
+            "        ]",
+            "        session.run(tf.compat.v1.global_variables_initializer())",
+            "        for op in train:",
+            "            session.run(op)",
+            "        found = session.run(variables)",
+            "    return np.concatenate([np.ravel(v) for v in found]).astype(np.float64)",
+        ]
+    else:
+        call, statement = _keras_optimizer_call(case, entry.key, tuple(kwargs(case.params)))
+        statements = [statement] * bool(statement)
+        theirs = [
+            "def tensorflow():  # eagerly, one apply_gradients per update",
+            call.render(4, "    optimizer = "),
+            "    variables = [tf.Variable(p) for p in GRADIENTS.initial_params()]",
+            "    for t in range(UPDATES):",
+            "        optimizer.apply_gradients(zip(constants(t), variables))",
+            "    return np.concatenate([v.numpy().ravel() for v in variables]).astype(np.float64)",
+        ]
+    written = ", ".join(
+        "(" + "".join(f"{_literal_source(g)}, " for g in row) + ")" for row in gradients.updates
+    )
+    initial = "".join(f"{_literal_source(p)}, " for p in gradients.initial)
+    step = "        params, state = optimizer.step(GRADIENTS.gradients_at(t), params, state)"
+    lines = [
+        *_comment(
+            f"{case.id} on {entry.label}, {dtype}: both sides after update {update} (0-based), "
+            "the parameters flattened and concatenated, or the exception raised."
+        ),
+        *_header(oracle, built.imports, statements, kernels),
+        "from conformance.cases import ExplicitGradients, Literal",
+        "",
+        f"GRADIENTS = ExplicitGradients(({initial}), ({written},))",
+        f"UPDATES = {update + 1}  # updates 0 .. {update}",
+        "",
+        "",
+        "def constants(t):",
+        "    return [None if g is None else tf.constant(g) for g in GRADIENTS.gradients_at(t)]",
+        "",
+        "",
+        "def target():",
+        built.render(4, "    optimizer = "),
+        "    params = GRADIENTS.initial_params()",
+        "    state = optimizer.init(params)",
+    ]
+    if kernels:
+        lines.append(f"    with {target.name}.float32_kernels(TensorFlowVectorKernels(tf)):")
+        lines += ["        for t in range(UPDATES):", f"    {step}"]
+    else:
+        lines += ["    for t in range(UPDATES):", step]
+    lines += [
+        "    return np.concatenate([np.ravel(p) for p in params]).astype(np.float64)",
+        "",
+        "",
+        *theirs,
+        "",
+        "",
+        "def outcome(run):",
+        "    try:",
+        "        return run().tolist()",
+        "    except Exception as error:",
+        '        return f"raises {type(error).__name__}: {error}"',
+        "",
+        "",
+        'print("target    ", outcome(target))',
+        'print("TensorFlow", outcome(tensorflow))',
+    ]
+    return _lines(lines)
+
+
+def _literal_source(literal) -> str:
+    if literal is None:
+        return "None"
+    return f"Literal({show(literal.values)}, {literal.dtype!r})"
+
+
+def _tensorflow_v1_optimizer(case: OptimizerCase, arguments: tuple, sparse: bool) -> list[str]:
+    built = _v1_optimizer_call(case, arguments)
     lines = [
         "def tensorflow():  # minimize(sum(var * g), global_step=gs) in a graph, Grappler off",
         *(f"    {line}" for line in _GRAPPLER_OFF),
@@ -422,7 +557,7 @@ def _stored_trajectory(
     directory = oracle.directory(case.api).name
     key = check.entry.key
     lines = [
-        f"RECORD = Vectors({oracle.tf_version!r}).record_of(",
+        f"RECORD = {_stored_set(oracle)[0]}.record_of(",
         f"    {case.api!r}, {case.id!r}, {key!r}",
         ")",
         "",
@@ -433,7 +568,7 @@ def _stored_trajectory(
         "    row = RECORD['updates'].index(UPDATES - 1)",
         "    return decode_values(stored['params'][row], stored['dtype']).astype(np.float64)",
     ]
-    return lines, [_VECTORS, "from conformance.vectors.format import decode_values"]
+    return lines, [_stored_set(oracle)[1], "from conformance.vectors.format import decode_values"]
 
 
 # -- a port's results file ---------------------------------------------------------------------
@@ -456,11 +591,11 @@ def results_schedule(
         ),
         "import json",
         "",
-        _VECTORS,
+        _stored_set(oracle)[1],
         "from conformance.vectors.format import decode_outcome, decode_values",
         "",
         f"RESULT = json.load(open({path!r}))['results'][{index}]",
-        f"RECORD = Vectors({oracle.tf_version!r}).record_of(",
+        f"RECORD = {_stored_set(oracle)[0]}.record_of(",
         f"    {case.api!r}, {case.id!r}, {key!r}",
         ")",
         f"STORED = decode_outcome(RECORD['results'][{key!r}][{check.path!r}])",
@@ -497,11 +632,11 @@ def results_trajectory(
         ),
         "import json",
         "",
-        _VECTORS,
+        _stored_set(oracle)[1],
         "from conformance.vectors.format import decode_values",
         "",
         f"RESULT = json.load(open({path!r}))['results'][{index}]",
-        f"RECORD = Vectors({oracle.tf_version!r}).record_of(",
+        f"RECORD = {_stored_set(oracle)[0]}.record_of(",
         f"    {case.api!r}, {case.id!r}, {key!r}",
         ")",
         f"ROW = RECORD['updates'].index({update})",

@@ -38,6 +38,8 @@ USAGE_ERROR = 2
 DEFAULT_TIMEOUT = 120.0
 #: How the note of a check whose target call was abandoned begins.
 TIMED_OUT = "timed out: "
+#: How the note of a check on a documented difference (docs/bad_inputs.md) begins.
+DOCUMENTED_DIFFERENCE = "documented difference: "
 
 
 class UsageError(Exception):
@@ -73,7 +75,16 @@ def load_oracle(
 
     Quiet unless ``verbose``: TensorFlow's C++ logs are off (``TF_CPP_MIN_LOG_LEVEL=3``, which
     wins over the environment's), what its native libraries print while they load is held back
-    (shown if the import fails), and absl's Python log says errors only."""
+    (shown if the import fails), and absl's Python log says errors only.
+
+    Keras 3 on a backend (``keras-jax``, ...) or a frozen set by name (``vectors:keras-jax``):
+    :func:`conformance.oracles.keras3.load`."""
+    if against not in ("tf", "vectors"):
+        from conformance.oracles.keras3 import load
+
+        if tf_version:
+            raise UsageError(f"--tf-version chooses golden vectors: not with {against}")
+        return load(against, UsageError)
     if against == "vectors":
         from conformance.oracles.vectors import Vectors
         from conformance.vectors.format import VectorError
@@ -147,8 +158,20 @@ def run_check(
     :class:`~conformance.targets.TimedOut`, :class:`~conformance.targets.BadReturn` or whatever
     the check raised."""
     if check.is_optimizer:
-        return optimizer_check.run(check, oracle, target, timeout, declared, options)
-    return schedule_check.run(check, oracle, target, timeout, options)
+        verdict = optimizer_check.run(check, oracle, target, timeout, declared, options)
+    else:
+        verdict = schedule_check.run(check, oracle, target, timeout, options)
+    documented_difference(check, verdict)
+    return verdict
+
+
+def documented_difference(check: Check, verdict: Verdict) -> None:
+    """Raise :class:`~conformance.check.NotApplicable` where a failing verdict is one of the
+    bad-input catalogue's documented differences (docs/bad_inputs.md): reported as such, never
+    as a pass; a difference that went away passes."""
+    reason = check.case.difference(check.entry, check.dtype, check.path)
+    if reason is not None and not verdict.passed:
+        raise NotApplicable(f"{DOCUMENTED_DIFFERENCE}{reason} ({verdict.message})")
 
 
 def run_one(

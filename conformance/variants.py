@@ -106,9 +106,12 @@ def declared_for(target_class, cli: Mapping[str, str], family: str) -> dict[str,
 
 def unmodelled(case: OptimizerCase) -> str | None:
     """Why the variants' formulas do not cover ``case`` (None where they do): sparse
-    gradients, an option around the update rule, a callable hyperparameter, another family."""
+    gradients, a bad input, an option around the update rule, a callable hyperparameter,
+    another family."""
     if isinstance(case.gradients, SparseGradients):
         return "sparse-gradient cases are defined by TensorFlow's form only"
+    if "bad-input" in case.tags:
+        return "a bad input gets TensorFlow's own answer, which no variant formula changes"
     if case.family not in _ADAM + _RMSPROP:
         return f"no variant formula of {case.family}"
     options = [k for k in _OPTIONS if case.params.get(k)]

@@ -53,6 +53,7 @@ extensions = [
     "sphinxcontrib.katex",
     "lr_docs",
     "walkthrough",
+    "versions_page",
 ]
 
 source_suffix = {".md": "markdown"}

@@ -8,14 +8,21 @@ only and never imports TensorFlow.
 
 ``float32_kernels`` and ``current_float32_kernels`` are the kernels hook of the conformance
 contract (docs/contract.md): the suite plugs TensorFlow's own float32 kernels (an object of the
-protocol ``Float32Kernels``) in, to check the vector path to the bit.
+protocol ``Float32Kernels``) in, to check the vector path to the bit. ``TensorSteps`` (made by
+``tensor_steps``) marks a step that stands for a TensorFlow tensor, as an optimizer passes it.
 ``LR_CONFORMANCE_ELEMENTWISE`` declares that a schedule called on an array of steps gives what
 it gives called on each step alone (numpy, element by element, with the C library's
 transcendentals unless the hook plugs others in), so that the suite's scalar path may call it
 once on all its steps.
 """
 
-from reference._arith import Float32Kernels, current_float32_kernels, float32_kernels
+from reference._arith import (
+    Float32Kernels,
+    TensorSteps,
+    current_float32_kernels,
+    float32_kernels,
+    tensor_steps,
+)
 
 __version__ = "0.3.0"
 
@@ -24,6 +31,8 @@ LR_CONFORMANCE_ELEMENTWISE = True
 __all__ = [
     "LR_CONFORMANCE_ELEMENTWISE",
     "Float32Kernels",
+    "TensorSteps",
     "current_float32_kernels",
     "float32_kernels",
+    "tensor_steps",
 ]

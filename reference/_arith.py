@@ -32,6 +32,8 @@ from typing import Protocol, Union
 
 import numpy as np
 
+from reference import _rsqrt
+
 DTYPES: tuple[str, ...] = ("float32", "float64")
 Step = Union[int, float, np.integer, np.floating, np.ndarray]
 
@@ -45,8 +47,39 @@ def check_dtype(dtype: str) -> np.dtype:
 
 def cast(x, dtype: str) -> np.ndarray:
     """``tf.cast(x, D)`` / ``tf.convert_to_tensor(x)``: round a number or array into the compute
-    dtype (round to nearest even, as both IEEE casts do)."""
-    return np.asarray(x, dtype=check_dtype(dtype))
+    dtype (round to nearest even, as both IEEE casts do). A float32 result is a
+    :class:`TensorLike`, whose arithmetic is TensorFlow's (subnormal operands and results are
+    zero); a subnormal value itself is kept, as TensorFlow's conversion keeps it. A number
+    beyond float32's range becomes inf, as ``tf.cast`` makes it, without a warning."""
+    with np.errstate(over="ignore"):
+        array = np.asarray(x, dtype=check_dtype(dtype))
+    return array.view(TensorLike) if array.dtype == np.float32 else array
+
+
+class TensorSteps(np.ndarray):
+    """Steps that stand for a TensorFlow tensor: the int64 step a Keras optimizer (Keras >= 2.11
+    and Keras 3) and TF1's ``global_step`` pass, or the float32 step of a legacy Keras
+    optimizer. Any other step (a Python number, a numpy scalar or array) is one a user passes
+    by hand.
+
+    Only tensorflow-addons' ``scale_mode="iterations"`` tells the two apart: it hands
+    ``scale_fn`` the step as it was passed, so a Python or numpy integer gives values while an
+    int64 tensor raises. The reference's optimizers pass their counter as a ``TensorSteps``,
+    and so does the conformance suite wherever TensorFlow is fed a step tensor. A target that
+    is not the reference recognises it by its attribute ``is_tensor`` (True), see
+    docs/contract.md."""
+
+    is_tensor = True
+
+
+def tensor_steps(steps, dtype: str = "int64") -> TensorSteps:
+    """``steps`` as a step tensor of ``dtype`` (see :class:`TensorSteps`)."""
+    return np.asarray(steps, dtype=dtype).view(TensorSteps)
+
+
+def is_tensor(step) -> bool:
+    """Whether ``step`` stands for a TensorFlow tensor (see :class:`TensorSteps`)."""
+    return bool(getattr(step, "is_tensor", False))
 
 
 def as_result(value: np.ndarray, step) -> float | np.ndarray:
@@ -57,15 +90,22 @@ def as_result(value: np.ndarray, step) -> float | np.ndarray:
 
 
 def flush_subnormals(x) -> np.ndarray:
-    """TensorFlow runs its CPU kernels with flush-to-zero: a float32 result below the smallest
-    normal number (1.18e-38) becomes 0 (measured: ``0.1 * 0.5**125`` is 0.0 in TF, 7.5e-39 in
-    numpy). The reference flushes transcendental results and each schedule's final value, which
-    covers every way a schedule can underflow."""
+    """A float32 subnormal number (below 1.18e-38 in magnitude) as a zero of its sign.
+
+    TensorFlow runs its CPU kernels with flush-to-zero and denormals-are-zero set (measured on
+    TF 2.15 and 2.21, eager and in graphs, scalar and vector paths, fused training kernels):
+    a float32 result below the smallest normal number is written as 0 (``0.1 * 0.5**125`` is
+    0.0 in TF, 7.5e-39 in numpy), and a subnormal operand is read as 0 (``1e-40 * 3`` is 0,
+    ``0.5 ** 1e-40`` is 1, ``rsqrt(1e-40)`` is inf). Zeros keep their sign (``-0.0`` stays
+    ``-0.0``). Other dtypes are returned unchanged."""
     x = np.asarray(x)
     if x.dtype != np.float32:
         return x
-    tiny = np.finfo(np.float32).tiny
-    return np.where(np.abs(x) < tiny, np.float32(0) * np.sign(x), x).astype(np.float32)
+    magnitude = np.abs(x)
+    subnormal = (magnitude < np.float32(np.finfo(np.float32).tiny)) & (magnitude != 0)
+    if not subnormal.any():
+        return x
+    return np.where(subnormal, np.copysign(np.float32(0), x), x).astype(np.float32)
 
 
 def ieee() -> contextlib.AbstractContextManager:
@@ -101,6 +141,10 @@ class CLibraryKernels:
             function.argtypes = [ctypes.c_float] * arity
             self._functions[name] = np.frompyfunc(function, arity, 1)
         self.name = "C library (libm)" if self._functions else "float64, rounded to float32"
+        # rsqrt of whole AVX packets: this CPU's approximation, where the reference knows it.
+        self._rsqrtps = _rsqrt.machine_rsqrtps()
+        if self._rsqrtps is not None:
+            self.name += f"; rsqrt: AVX packets with the {self._rsqrtps.name}"
 
     def _apply(self, name: str, fallback, *args: np.ndarray) -> np.ndarray:
         args = tuple(np.asarray(a, dtype=np.float32) for a in args)
@@ -124,10 +168,8 @@ class CLibraryKernels:
 
     def rsqrt(self, x):
         # Eigen's scalar rsqrt is 1 / sqrt(x), both correctly rounded (measured: TF's
-        # tf.math.rsqrt on fewer than 8 floats); whole AVX packets use an approximation.
-        x = np.asarray(x, dtype=np.float32)
-        with ieee():
-            return np.float32(1) / np.sqrt(x)
+        # tf.math.rsqrt on fewer than 8 floats); whole AVX packets use the CPU's approximation.
+        return _rsqrt.tensorflow_rsqrt(x, self._rsqrtps)
 
 
 def _load_c_math_library():
@@ -177,7 +219,12 @@ def operand_dtype(*operands) -> np.dtype:
 
 # The transcendental functions compute in the dtype of their operands, as TensorFlow's ops do:
 # float64 operands get numpy's functions (the exact formula's mode), float32 operands get the
-# current float32 kernels and TensorFlow's flush-to-zero (TensorFlow's arithmetic).
+# current float32 kernels and TensorFlow's flush-to-zero (TensorFlow's arithmetic). A subnormal
+# *operand* is handed to the kernels as it is: TensorFlow's own cos/exp/log/pow do not read it
+# as zero (measured, TF 2.21: pow(0, 1e-40) is 0, not pow(0, 0) = 1), and on the scalar path
+# they read its bits in a way the C library does not (pow(1e-40, 0.1) is 3.05e-5, 1e-4 in the
+# C library; log(1e-40) is -103.97 in TF 2.21, -inf in TF 2.15, -92.1 in the C library): a
+# documented difference (docs/bad_inputs.md).
 
 
 def cos(x) -> np.ndarray:
@@ -200,42 +247,80 @@ def log(x) -> np.ndarray:
 
 def pow(x, y) -> np.ndarray:  # noqa: A001 - mirrors tf.pow
     if operand_dtype(x, y) == np.float64:
-        return np.power(x, y)
+        # numpy's power of 0-d operands is not its power of arrays at the edges (a negative
+        # infinite base: nan alone, C's inf in an array): one loop for both, so that a step
+        # alone gives what it gives in an array.
+        shape = np.broadcast_shapes(np.shape(x), np.shape(y))
+        return np.power(np.atleast_1d(x), np.atleast_1d(y)).reshape(shape)
     return flush_subnormals(_kernels.pow(x, y))
 
 
 def rsqrt(x) -> np.ndarray:
-    """``tf.math.rsqrt``: :math:`1/\\sqrt{x}` (Keras 2's RMSprop uses it)."""
+    """``tf.math.rsqrt``: :math:`1/\\sqrt{x}` (Keras 2's RMSprop uses it). A subnormal operand
+    reads as zero (measured: ``rsqrt(1e-40)`` is inf in TensorFlow, scalar and vector)."""
     if operand_dtype(x) == np.float64:
         return 1 / np.sqrt(x)
-    return flush_subnormals(_kernels.rsqrt(x))
+    return flush_subnormals(_kernels.rsqrt(flush_subnormals(x)))
 
 
 class TensorLike(np.ndarray):
-    """A float32 array that computes like a TensorFlow tensor when user code does arithmetic on it.
+    """A float32 array that computes as a TensorFlow tensor does on the CPU.
 
-    tensorflow-addons hands ``scale_fn`` a float32 tensor, so ``0.9 ** c`` in the user's lambda
-    runs TensorFlow's float32 ``pow``. On a plain numpy array the same source runs numpy's
-    ``power``, which numpy may compute with its own SIMD approximation (numpy 1.26 on an AVX-512
-    machine is 2 ULPs away from ``powf``). On this array ``**``, ``np.power``, ``np.exp``,
-    ``np.log`` and ``np.cos`` run the current float32 kernels instead, a Python number meeting it
-    is rounded to float32 first, as TensorFlow converts it; everything else is numpy's (correctly
-    rounded) arithmetic.
+    Every float32 value of the reference's float32 mode is one (:func:`cast` makes them), so
+    that the formulas read as plain numpy and still compute TensorFlow's way:
+
+    * denormals-are-zero and flush-to-zero (see :func:`flush_subnormals`): every operand of a
+      numpy operation is flushed before it, every float32 result after it. The exceptions are
+      the operations TensorFlow does on the sign bit alone (``-x``, ``abs``, ``copysign``),
+      which keep a subnormal, and selections (``np.where``), which compute nothing;
+    * a Python number meeting it is rounded to float32 first, as TensorFlow converts it;
+    * ``**``, ``np.power``, ``np.exp``, ``np.log`` and ``np.cos`` run the current float32
+      kernels (:func:`float32_kernels`). tensorflow-addons hands ``scale_fn`` a float32 tensor,
+      so ``0.9 ** c`` in the user's lambda runs TensorFlow's float32 ``pow``; on a plain numpy
+      array it would run numpy's ``power``, which numpy may compute with its own SIMD
+      approximation (numpy 1.26 on an AVX-512 machine is 2 ULPs away from ``powf``).
     """
 
     _KERNELS = {np.power: "pow", np.exp: "exp", np.log: "log", np.cos: "cos"}
+    #: What TensorFlow does on the sign bit only: subnormal operands pass unchanged.
+    _SIGN_BIT = frozenset({np.negative, np.positive, np.absolute, np.copysign})
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        plain = [np.asarray(x) if isinstance(x, TensorLike) else x for x in inputs]
+        plain = [_operand(x) for x in inputs]
+        if ufunc not in self._SIGN_BIT:
+            plain = [flush_subnormals(x) if isinstance(x, np.ndarray) else x for x in plain]
         name = self._KERNELS.get(ufunc)
         if method == "__call__" and name is not None and not kwargs:
             operands = [np.asarray(x, dtype=np.float32) for x in plain]
-            result = flush_subnormals(getattr(_kernels, name)(*operands))
+            result = getattr(_kernels, name)(*operands)
         else:
             result = getattr(ufunc, method)(*plain, **kwargs)
-        if isinstance(result, np.ndarray) and result.dtype == np.float32:
-            return result.view(TensorLike)
-        return result
+        return _as_tensor_like(result, flush=ufunc not in self._SIGN_BIT)
+
+    def __array_function__(self, func, types, args, kwargs):
+        # np.where, np.stack, ...: numpy's own implementation, the float32 result a TensorLike
+        # again (a selection or a copy computes nothing: nothing is flushed).
+        return _as_tensor_like(super().__array_function__(func, types, args, kwargs), flush=False)
+
+
+def _operand(x):
+    """An operand as plain numpy: a TensorLike's array, a Python number as the float32 that
+    TensorFlow converts it to, anything else unchanged."""
+    if isinstance(x, TensorLike):
+        return x.view(np.ndarray)
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        return np.asarray(x, dtype=np.float32)
+    return x
+
+
+def _as_tensor_like(result, flush: bool):
+    if isinstance(result, tuple):
+        return tuple(_as_tensor_like(r, flush) for r in result)
+    if isinstance(result, (np.ndarray, np.floating)) and result.dtype == np.float32:
+        if flush:
+            result = flush_subnormals(result)
+        return np.asarray(result).view(TensorLike)
+    return result
 
 
 def tensor_like(x, dtype: str) -> np.ndarray:

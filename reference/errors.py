@@ -9,3 +9,8 @@ by name (``ValueError`` with ``ValueError``, ``InvalidArgumentError`` with
 
 class InvalidArgumentError(Exception):
     """What TensorFlow raises when a kernel receives operands it cannot compute with."""
+
+
+class UnimplementedError(Exception):
+    """What TensorFlow raises for an operation it has no kernel for, such as casting a string
+    to a number (``tf.errors.UnimplementedError``)."""

@@ -55,7 +55,9 @@ def test_usage_errors_exit_2(argv, capsys):
 
 def test_against_names_tf_or_vectors(capsys):
     assert main(["check", "--against", "pytorch"]) == 2
-    assert "choose from 'tf', 'vectors'" in capsys.readouterr().err
+    error = capsys.readouterr().err
+    assert "unknown oracle 'pytorch': tf, vectors, vectors:SET or one of keras-jax" in error
+    assert len(error.strip().splitlines()) == 1
 
 
 def test_missing_tensorflow_exits_2():

@@ -225,7 +225,7 @@ def test_model_fit_replayed_through_the_reference(flavour):
     run = _fit(flavour)
     assert len(run.gradients) == len(run.weights) == BATCHES
     optimizer = _reference_optimizer(flavour)
-    params = [w.astype(np.float64) for w in run.initial]
+    params = list(run.initial)  # float32, as the model's variables (and its gradients) are
     state = optimizer.init(params)
     for batch, (gradients, theirs) in enumerate(zip(run.gradients, run.weights)):
         # The model's variables have 10 floats or more: Keras 2's RMSprop takes their rsqrt

@@ -232,7 +232,7 @@ def _tf_calls(optimizer, gradients, *, build=True, after=None):
 
 
 def _ref_calls(optimizer, gradients):
-    params, state, rows, states = THETA.astype(np.float64), None, [], []
+    params, state, rows, states = THETA, None, [], []  # float32, as the variable
     state = optimizer.init(params)
     for g in gradients:
         params, state = optimizer.step(g, params, state)
@@ -351,13 +351,13 @@ def test_ema_average_and_overwrite_calls(entry, flavor, accumulation):
     plain = optimizers.RMSprop(
         0.1, **{**options, "ema_overwrite_frequency": None}, dtype="float32", flavor=flavor
     )
-    params, state = THETA.astype(np.float64), plain.init(THETA.astype(np.float64))
+    params, state = THETA, plain.init(THETA)
     overwritten = []
     for k, g in enumerate(calls):
         without, _ = plain.step(g, params, state)
         if not np.array_equal(np.asarray(without, np.float32), theirs[k]):
             overwritten.append(k)
-        params, state = ours[k].astype(np.float64), states[k]
+        params, state = ours[k], states[k]
     updates = [k // accumulation if accumulation else k for k in range(len(calls))]
     assert overwritten == [k for k, made in enumerate(updates) if (made + 1) % 3 == 0]
 

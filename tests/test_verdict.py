@@ -609,7 +609,7 @@ def test_an_abandoned_call_is_stopped(tmp_path):
 # -- live TensorFlow ----------------------------------------------------------------------------
 
 #: Cases of every kind of entry point and reproducer (Keras 3 and 2 schedules, tfa, compat.v1
-#: eager and graph, Keras, legacy and TF1 optimizers, a schedule as learning rate, sparse
+#: eager and graph, Keras, legacy, tfa and TF1 optimizers, a schedule as learning rate, sparse
 #: gradients, TensorFlow's SIMD kernels plugged in).
 LIVE_CASES = (
     "ExponentialDecay/ordinary",
@@ -620,6 +620,7 @@ LIVE_CASES = (
     "optimizers.legacy.Adam/sparse/defaults",
     "compat_v1.AdamOptimizer/*/lr-v1-decay",
     "compat_v1.GradientDescentOptimizer/sparse/plain",
+    "addons.AdamW/weight-decay-1e-4",  # with tensorflow-addons installed
 )
 
 

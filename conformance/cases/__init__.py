@@ -3,7 +3,8 @@
 The case model (:class:`Case`, :class:`OptimizerCase`, the step and gradient generators) is in
 :mod:`conformance.cases.model`; the data is split by family: :mod:`~conformance.cases.keras`,
 :mod:`~conformance.cases.addons`, :mod:`~conformance.cases.compat_v1`,
-:mod:`~conformance.cases.long_horizon` and :mod:`~conformance.cases.optimizers`. Expected values
+:mod:`~conformance.cases.long_horizon`, :mod:`~conformance.cases.optimizers` and
+:mod:`~conformance.cases.bad_inputs` (loaded on first use). Expected values
 are never written here: they come from TensorFlow (live, or frozen vectors with their
 provenance). The same catalogue drives the pytest suite, the command line, the golden vectors
 and the docs; which APIs exist is :mod:`conformance.registry`'s to say.
@@ -19,12 +20,15 @@ from conformance.cases.model import (
     SCALAR_SAMPLE,
     Applicability,
     Case,
+    ExplicitGradients,
     Expr,
     Gradients,
     LearningRateSpec,
+    Literal,
     OptimizerCase,
     Span,
     SparseGradients,
+    StepInput,
     around,
     optimizer_case,
     schedule_case,
@@ -40,12 +44,15 @@ __all__ = [
     "SCALAR_SAMPLE",
     "Applicability",
     "Case",
+    "ExplicitGradients",
     "Expr",
     "Gradients",
     "LearningRateSpec",
+    "Literal",
     "OptimizerCase",
     "Span",
     "SparseGradients",
+    "StepInput",
     "around",
     "cases",
     "optimizer_case",
@@ -64,16 +71,21 @@ def _catalogue() -> dict[str, list]:
     if not _CATALOGUE:
         data = {
             name: importlib.import_module(f"conformance.cases.{name}")
-            for name in ("keras", "addons", "compat_v1", "long_horizon", "optimizers")
+            for name in ("keras", "addons", "compat_v1", "long_horizon", "optimizers", "bad_inputs")
         }
         schedules = [
             *data["keras"].KERAS_SCHEDULES,
             *data["addons"].CYCLICAL_LEARNING_RATE,
             *data["compat_v1"].COMPAT_V1_SCHEDULES,
             *data["long_horizon"].LONG_HORIZON,
+            *data["bad_inputs"].SCHEDULE_BAD_INPUTS,
         ]
-        _check_unique_ids([*schedules, *data["optimizers"].OPTIMIZER_CASES])
-        _CATALOGUE.update(CASES=schedules, OPTIMIZER_CASES=data["optimizers"].OPTIMIZER_CASES)
+        optimizers = [
+            *data["optimizers"].OPTIMIZER_CASES,
+            *data["bad_inputs"].BAD_INPUT_OPTIMIZER_CASES,
+        ]
+        _check_unique_ids([*schedules, *optimizers])
+        _CATALOGUE.update(CASES=schedules, OPTIMIZER_CASES=optimizers)
     return _CATALOGUE
 
 

@@ -87,6 +87,30 @@ def steps_of(*parts: Iterable | int, spans: bool = True) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class StepInput:
+    """A step as a user passes it by hand instead of as an optimizer does: ``value`` as it is
+    (a Python int, float, str, bool, None or list), or with ``dtype`` a numpy scalar (``shape``
+    ``()``) or array of that dtype. TensorFlow gets the same object, so that what it does with
+    a string, a Python int beyond int64 or a numpy array is what the target must do."""
+
+    value: Any = field(hash=False)
+    dtype: str | None = None
+
+    def build(self):
+        """The object the step argument receives."""
+        if self.dtype is None:
+            return self.value
+        return np.asarray(self.value, dtype=self.dtype)[()]
+
+    def __str__(self) -> str:
+        if self.dtype is None:
+            return repr(self.value)
+        if np.ndim(self.value) == 0:
+            return f"np.{self.dtype}({self.value!r})"
+        return f"np.array({self.value!r}, np.{self.dtype})"
+
+
+@dataclass(frozen=True)
 class Expr:
     """A Python callable written as source (a tfa ``scale_fn``), so that a case stays data: it
     can be printed in a reproducer and stored in a vector file. Evaluated with ``eval``."""
@@ -105,6 +129,18 @@ class Applicability:
     params: Mapping[str, Any]
     flavors: frozenset[str] | None
     entries: frozenset[str] | None
+
+    #: Where the reference deliberately answers otherwise than TensorFlow (the bad-input
+    #: catalogue, docs/bad_inputs.md): condition -> why. A condition is an entry-point key,
+    #: a flavour, a dtype or a path (``scalar``, ``vector``, ``trajectory``), or ``all``.
+    differences: Mapping[str, str] | None
+
+    def difference(self, entry, dtype: str, path: str) -> str | None:
+        """Why the reference deliberately differs from TensorFlow on this check, or None."""
+        for condition, reason in (self.differences or {}).items():
+            if condition in ("all", entry.key, entry.flavor or "tfa", dtype, path):
+                return reason
+        return None
 
     def built_params(self) -> dict[str, Any]:
         """The keyword arguments with every :class:`Expr` turned into its callable."""
@@ -150,6 +186,11 @@ class Case(Applicability):
     step_dtype: str = "int64"
     #: The steps outside dense spans (boundaries, restarts, far steps): always checked.
     key_steps: np.ndarray = field(hash=False, compare=False, repr=False, default=None)
+    #: The step exactly as a caller passes it (a Python value, a numpy scalar or array), where
+    #: it is not the tensor of ``step_dtype`` an optimizer passes; ``steps`` then says which
+    #: steps its values are (one value per step). Only the scalar path checks such a case.
+    step_input: StepInput | None = field(default=None, hash=False)
+    differences: Mapping[str, str] | None = field(default=None, hash=False, compare=False)
 
     def sampled(self, size: int = SCALAR_SAMPLE) -> Case:
         """The same case on fewer steps: every key step, every step 0-63, and ``size`` evenly
@@ -278,6 +319,66 @@ class SparseGradients:
         return [values.astype(np.float32).astype(np.float64)]
 
 
+@dataclass(frozen=True, eq=False)
+class Literal:
+    """An array written out in a case: nested tuples of numbers (nan and inf allowed) and the
+    numpy dtype's name. Hashable, so that a case holding it stays a dictionary key; two are
+    equal when they build the same array, bit for bit (``0.1`` and the float32 ``0.1`` read
+    back from the vectors as ``0.10000000149011612`` are one float32; nan equals nan)."""
+
+    values: Any
+    dtype: str = "float32"
+
+    def build(self) -> np.ndarray:
+        return np.asarray(self.values, dtype=self.dtype)
+
+    def _bits(self) -> tuple:
+        array = self.build()
+        return (array.dtype.str, array.shape, array.tobytes())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Literal) and self._bits() == other._bits()
+
+    def __hash__(self) -> int:
+        return hash(self._bits())
+
+    def __str__(self) -> str:
+        return f"np.array({np.asarray(self.values).tolist()!r}, np.{self.dtype})"
+
+
+@dataclass(frozen=True)
+class ExplicitGradients:
+    """A few updates written out (the bad-input catalogue): the variables' initial values and,
+    for every update, one gradient per variable, each a :class:`Literal` or ``None`` (no
+    gradient for that variable). An update may hold fewer or more gradients than there are
+    variables: TensorFlow is then given ``zip(gradients, variables)``, the target both lists."""
+
+    initial: tuple[Literal, ...]
+    updates: tuple[tuple[Literal | None, ...], ...]
+
+    @property
+    def steps(self) -> int:
+        return len(self.updates)
+
+    @property
+    def shapes(self) -> tuple[int, ...]:
+        """The number of values of each variable (the trajectory holds them flattened)."""
+        return tuple(int(np.size(literal.values)) for literal in self.initial)
+
+    def initial_params(self) -> list[np.ndarray]:
+        """The variables' initial values, in their own dtypes."""
+        return [literal.build() for literal in self.initial]
+
+    def gradients_at(self, update: int) -> list[np.ndarray | None]:
+        return [None if g is None else g.build() for g in self.updates[update]]
+
+    def __str__(self) -> str:
+        return (
+            f"ExplicitGradients(initial={[str(p) for p in self.initial]}, "
+            f"updates={[[str(g) for g in u] for u in self.updates]})"
+        )
+
+
 @dataclass(frozen=True)
 class LearningRateSpec:
     """A learning rate that is not a plain float: a reference schedule (``api`` as in the
@@ -302,8 +403,8 @@ class OptimizerCase(Applicability):
     id: str
     api: str
     params: Mapping[str, Any] = field(hash=False)
-    learning_rate: float | LearningRateSpec | Expr = 0.001
-    gradients: Gradients | SparseGradients = Gradients()
+    learning_rate: Any = 0.001
+    gradients: Gradients | SparseGradients | ExplicitGradients = Gradients()
     tags: frozenset[str] = frozenset()
     #: Reference flavours the case applies to (``None``: every entry point of the API).
     flavors: frozenset[str] | None = None
@@ -313,6 +414,7 @@ class OptimizerCase(Applicability):
     #: cancellation (see ``why``), which the float32 mode checks to the bit instead.
     float64: bool = True
     why: str = ""
+    differences: Mapping[str, str] | None = field(default=None, hash=False, compare=False)
 
     def built_learning_rate(self) -> float | LearningRateSpec | Any:
         """The learning rate with an :class:`Expr` turned into its callable."""
@@ -338,8 +440,8 @@ def optimizer_case(
     api: str,
     label: str,
     params: dict,
-    learning_rate: float | LearningRateSpec | Expr = 0.001,
-    gradients: Gradients | SparseGradients | None = None,
+    learning_rate: Any = 0.001,
+    gradients: Gradients | SparseGradients | ExplicitGradients | None = None,
     tags=(),
     **kwargs,
 ) -> OptimizerCase:

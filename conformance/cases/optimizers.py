@@ -303,12 +303,46 @@ OPTIMIZERS_SCHEDULES = [
     )
 ]
 
+#: One variable of each size from 1 to 33 floats: Keras 2's RMSprop takes ``tf.math.rsqrt`` of
+#: the whole denominator, whose first 8 * (n // 8) elements go through the CPU's approximate
+#: ``rsqrtps`` (AVX packets of 8) and the rest through the exact 1 / sqrt (see
+#: reference._rsqrt). Not ``vector`` cases: the reference's own kernels must match. The legacy
+#: optimizer's fused ApplyRMSProp divides by an exact sqrt at any size (two sizes show it).
+OPTIMIZERS_SIZES = [
+    *(
+        optimizer_case(
+            "optimizers.RMSprop",
+            f"size-{size:02d}",
+            dict(),
+            0.01,
+            Gradients(seed=100 + size, steps=200, shapes=(size,)),
+            tags={"machine-rsqrt"},
+            why=f"{size} floats: {8 * (size // 8)} on the packet path, {size % 8} on the exact "
+            "path (x86-64, AVX)",
+        )
+        for size in range(1, 34)
+    ),
+    *(
+        optimizer_case(
+            "optimizers.legacy.RMSprop",
+            f"size-{size:02d}",
+            dict(momentum=0.5),
+            0.01,
+            Gradients(seed=100 + size, steps=200, shapes=(size,)),
+            tags={"machine-rsqrt", "momentum"},
+            why="the fused ApplyRMSProp divides by an exact sqrt: no packet approximation",
+        )
+        for size in (8, 33)
+    ),
+]
+
 OPTIMIZER_CASES: list[OptimizerCase] = [
     *OPTIMIZERS_KERAS,
     *OPTIMIZERS_LEGACY,
     *OPTIMIZERS_COMPAT_V1,
     *OPTIMIZERS_SPARSE,
     *OPTIMIZERS_SCHEDULES,
+    *OPTIMIZERS_SIZES,
 ]
 
 

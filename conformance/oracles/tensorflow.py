@@ -52,6 +52,7 @@ import numpy as np
 
 from conformance import registry
 from conformance.cases import Case, OptimizerCase
+from conformance.cases.bad_inputs import TAG as BAD_INPUT
 from conformance.oracles import EntryPoint
 from conformance.oracles import tensorflow_optimizers as optimizers
 from conformance.outcome import Outcome, Trajectory, error_name, per_step
@@ -231,6 +232,8 @@ class TensorFlow:
     def call_source(self, case: Case, entry: EntryPoint) -> str:
         """TensorFlow's call as Python source, for reproducers."""
         source = self._factory(case, entry)[1]
+        if case.step_input is not None:
+            return f"{source}({case.step_input})"
         steps = steps_repr(case.steps)
         return f"{source}(tf.constant({steps}, tf.{case.step_dtype}))"
 
@@ -273,6 +276,8 @@ def _cache_key(case: Case, entry: EntryPoint, path: str) -> tuple:
 def _evaluate(oracle: TensorFlow, case: Case, entry: EntryPoint, path: str) -> Outcome:
     tf = oracle.tf
     factory, _ = oracle._factory(case, entry)
+    if case.step_input is not None:
+        return _step_as_passed(tf, factory, case.step_input.build(), entry)
     # Every step tensor below takes this dtype (the case's step_dtype).
     steps = case.steps.astype(case.step_dtype)
     if entry.key == "compat_v1.graph":
@@ -284,6 +289,27 @@ def _evaluate(oracle: TensorFlow, case: Case, entry: EntryPoint, path: str) -> O
     if path == "vector":
         return _eager_vector(tf, schedule, steps)
     return _scalar_path(tf, schedule, steps)
+
+
+def _step_as_passed(tf, factory, step, entry: EntryPoint) -> Outcome:
+    """One call with the step exactly as a user passes it (a Python value, a numpy scalar or
+    array: ``Case.step_input``); compat.v1 graph: the function called in a graph, run by a
+    Session."""
+    if entry.key == "compat_v1.graph":
+        graph, session = _session(tf)
+        with graph.as_default(), session:
+            try:
+                return Outcome(values=np.asarray(session.run(factory()(step))).reshape(-1))
+            except Exception as error:  # noqa: BLE001 - TF's exception is the result
+                return Outcome(error=error_name(error), phase="call", message=str(error))
+    try:
+        schedule = factory()
+    except Exception as error:  # noqa: BLE001
+        return Outcome(error=error_name(error), phase="construct", message=str(error))
+    try:
+        return Outcome(values=np.asarray(schedule(step)).reshape(-1))
+    except Exception as error:  # noqa: BLE001
+        return Outcome(error=error_name(error), phase="call", message=str(error))
 
 
 def _eager_vector(tf, schedule, steps: np.ndarray) -> Outcome:
@@ -384,13 +410,18 @@ def _prefetch(oracle: TensorFlow, requests: Iterable[tuple[Case, EntryPoint, str
     trajectories: dict[tuple, tuple[OptimizerCase, EntryPoint]] = {}
     seen = set()
     for case, entry, path in requests:
+        # The bad-input catalogue is left to evaluate() and trajectory(), case by case: its
+        # cases raise or give nan by design, and what TensorFlow answers must be the answer to
+        # that case alone, never one shaped by the batch it shared a traced function with.
+        if BAD_INPUT in case.tags:
+            continue
         if path == "trajectory":
             key = (case.id, entry.key)
             if key not in oracle._trajectories:
                 trajectories[key] = (case, entry)
             continue
         key = _cache_key(case, entry, path)
-        if key in cache or key in seen or not len(case.steps):
+        if key in cache or key in seen or not len(case.steps) or case.step_input is not None:
             continue
         seen.add(key)
         pending = _Pending(key, case, case.steps.astype(case.step_dtype))

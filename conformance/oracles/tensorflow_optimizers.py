@@ -48,7 +48,14 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from conformance.cases import Expr, LearningRateSpec, OptimizerCase, SparseGradients
+from conformance.cases import (
+    ExplicitGradients,
+    Expr,
+    LearningRateSpec,
+    OptimizerCase,
+    SparseGradients,
+)
+from conformance.oracles import tensorflow_explicit as explicit
 from conformance.outcome import Trajectory
 from conformance.source import format_kwargs
 
@@ -65,6 +72,14 @@ def run(oracle, case: OptimizerCase, entry) -> Trajectory:
     """TensorFlow's trajectory of ``case`` on ``entry`` (``oracle``: the
     :class:`~conformance.oracles.tensorflow.TensorFlow` it runs in)."""
     call = _describe(case, entry)
+    if isinstance(case.gradients, ExplicitGradients):  # the bad-input catalogue
+        try:
+            params, counter = explicit.run(
+                oracle, case, entry, make_keras_optimizer, make_v1_optimizer
+            )
+        except Exception as error:  # noqa: BLE001 - TF's exception is the result
+            return Trajectory(None, error=type(error).__name__, message=str(error), call=call)
+        return Trajectory(params, counter, call=call)
     try:
         if entry.flavor == "compat_v1":
             member = _V1Member(case)

@@ -204,7 +204,7 @@ class Vectors:
     def restrict(self, case: Case, entry: EntryPoint) -> Case:
         """The case on the steps the vectors hold (those of its steps that are stored)."""
         stored = np.asarray(self.record(case, entry)["steps"], dtype=np.int64)
-        common = np.intersect1d(case.steps, stored)
+        common = _common_steps(case.steps, stored)
         if not len(common):
             raise vf.VectorError(f"none of the steps of {case.id!r} are stored")
         return replace(case, steps=common)
@@ -255,7 +255,7 @@ class Vectors:
             vf.same_params(stored.params, case.params)
             and vf.encode_learning_rate(stored.learning_rate)
             == vf.encode_learning_rate(case.learning_rate)
-            and stored.gradients == case.gradients
+            and vf.encode_gradients(stored.gradients) == vf.encode_gradients(case.gradients)
         )
         if not same:
             raise vf.VectorError(
@@ -272,3 +272,15 @@ class Vectors:
         params = np.stack([vf.decode_values(row, result["dtype"]) for row in result["params"]])
         rows = np.asarray(record["updates"], dtype=np.int64)
         return Trajectory(params, result["counter"], call=call, rows=rows)
+
+
+def _common_steps(steps: np.ndarray, stored: np.ndarray) -> np.ndarray:
+    """``np.intersect1d(steps, stored)`` (sorted, unique), without sorting a million steps:
+    each of the few stored steps is looked up in ``steps`` (sorted already, as a case's are)."""
+    steps = np.asarray(steps)
+    if steps.size > 1 and not bool(np.all(steps[1:] > steps[:-1])):
+        steps = np.unique(steps)
+    stored = np.unique(stored)
+    at = np.minimum(np.searchsorted(steps, stored), max(steps.size - 1, 0))
+    found = stored[steps[at] == stored] if steps.size else stored[:0]
+    return found.astype(np.result_type(steps, stored))

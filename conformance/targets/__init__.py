@@ -30,8 +30,15 @@ from types import ModuleType
 
 import numpy as np
 
+import reference
 from conformance import registry
-from conformance.cases import Case, LearningRateSpec, OptimizerCase, SparseGradients
+from conformance.cases import (
+    Case,
+    ExplicitGradients,
+    LearningRateSpec,
+    OptimizerCase,
+    SparseGradients,
+)
 from conformance.outcome import Outcome, Trajectory, error_name, per_step
 from conformance.source import Call, Source, kwargs, show
 
@@ -227,19 +234,16 @@ class Target:
         """Every parameter after every update, as one ``(updates, width)`` float64 array, run
         as TensorFlow ran it (``kernels``: TensorFlow's, plugged in, or None)."""
         gradients = case.gradients
-        try:
-            optimizer = self.optimizer(case, flavor, dtype)
-        except Exception as error:  # noqa: BLE001 - compared with TensorFlow's
-            return Trajectory(None, error=type(error).__name__, message=str(error))
-        params = gradients.initial_params()
         rows = []
         try:
+            optimizer = self.optimizer(case, flavor, dtype)
+            params = gradients.initial_params()
             state = optimizer.init(params)
             with self.plugged(kernels):
                 for step_gradients in self._gradient_steps(gradients):
                     params, state = optimizer.step(step_gradients, params, state)
                     rows.append(np.concatenate([np.asarray(p, np.float64).ravel() for p in params]))
-        except Exception as error:  # noqa: BLE001 - TensorFlow raises there too (when applied)
+        except Exception as error:  # noqa: BLE001 - compared with TensorFlow's
             return Trajectory(None, error=type(error).__name__, message=str(error))
         counter = getattr(optimizer, "counter", None)
         if counter is None:
@@ -252,7 +256,10 @@ class Target:
     def _gradient_steps(self, gradients) -> Iterator[list]:
         """Each update's gradients, one per variable: arrays, or the target's
         ``optimizers.IndexedSlices``."""
-        if isinstance(gradients, SparseGradients):
+        if isinstance(gradients, ExplicitGradients):
+            for t in range(gradients.steps):
+                yield gradients.gradients_at(t)
+        elif isinstance(gradients, SparseGradients):
             sparse = self.submodule("optimizers").IndexedSlices
             indices, values = gradients.sequence()
             for t in range(gradients.steps):
@@ -385,21 +392,27 @@ def abandoned() -> list[threading.Thread]:
     return [worker for worker in _ABANDONED if worker.is_alive()]
 
 
-def fed_steps(case: Case) -> np.ndarray:
-    """The case's steps in the dtype TensorFlow is fed them (``case.step_dtype``)."""
-    return case.steps.astype(case.step_dtype)
+def fed_steps(case: Case):
+    """The steps as TensorFlow is fed them: a step tensor of ``case.step_dtype``
+    (:class:`reference.TensorSteps`, what an optimizer passes), or the case's
+    ``step_input`` exactly as a user passes it."""
+    if case.step_input is not None:
+        return case.step_input.build()
+    return reference.tensor_steps(case.steps, case.step_dtype)
 
 
 def evaluate(
     factory: Callable, steps: np.ndarray, timeout: float | None = None, per_step: bool = False
 ) -> Outcome:
     """Build, then call on the whole step vector; where that raises, step by step. With
-    ``per_step``, one call per step (each step a numpy scalar of the steps' dtype), as training
-    calls a schedule. The whole of it must end within ``timeout`` seconds (:class:`TimedOut`);
-    values that are not real numbers, one per step, are :class:`BadReturn`."""
+    ``per_step``, one call per step (each a 0-d step tensor), as training calls a schedule.
+    ``steps`` is what :func:`fed_steps` gives: a step tensor, or a step as a user passes it (a
+    case's ``step_input``), which gets one call. The whole of it must end within ``timeout``
+    seconds (:class:`TimedOut`); values that are not real numbers, one per step, are
+    :class:`BadReturn`."""
     outcome = call_with_deadline(lambda: _evaluate(factory, steps, per_step), timeout)
     if outcome.values is not None:
-        outcome.values = _checked_values(outcome.values, len(steps), per_step)
+        outcome.values = _checked_values(outcome.values, int(np.size(steps)), per_step)
     return outcome
 
 
@@ -439,13 +452,31 @@ def _evaluate(factory: Callable, steps: np.ndarray, one_at_a_time: bool = False)
         schedule = factory()
     except Exception as error:  # noqa: BLE001 - the exception is the result
         return Outcome(error=error_name(error), phase="construct", message=str(error))
+    if not _is_step_tensor(steps):  # a step as a user passes it: one call, whatever it gives
+        try:
+            return Outcome(values=np.asarray(schedule(steps)))
+        except Exception as error:  # noqa: BLE001
+            return Outcome(error=error_name(error), phase="call", message=str(error))
     if one_at_a_time:
-        return per_step(schedule, steps)
+        return per_step(schedule, _each_step(steps))
     try:
         return Outcome(values=np.asarray(schedule(steps)))
     except Exception as error:  # noqa: BLE001
         whole_call = error
-    outcome = per_step(schedule, steps)
+    outcome = per_step(schedule, _each_step(steps))
     if outcome.raised:  # every step raised: the call's own exception says it best
         return Outcome(error=error_name(whole_call), phase="call", message=str(whole_call))
     return outcome
+
+
+def _each_step(steps: np.ndarray) -> list:
+    """The steps one by one, as numpy scalars; a step tensor's (:class:`reference.TensorSteps`)
+    as 0-d step tensors, so that each still says it is one."""
+    if _is_step_tensor(steps):
+        return [steps[i, ...] for i in range(len(steps))]
+    return list(steps)
+
+
+def _is_step_tensor(steps) -> bool:
+    """Whether ``steps`` stands for a TensorFlow step tensor (:class:`reference.TensorSteps`)."""
+    return bool(getattr(steps, "is_tensor", False))

@@ -25,6 +25,7 @@ import numpy as np
 
 from conformance import report as reporting
 from conformance import run as running
+from conformance.check import NotApplicable
 from conformance.vectors import format as vf
 
 
@@ -47,6 +48,13 @@ def add_commands(commands, report_formats) -> None:
         default=str(vf.ROOT),
         help="directory to write tf-<version>/ (and tfa-.../) under; default: the package's "
         "own conformance/vectors",
+    )
+    export.add_argument(
+        "--oracle",
+        default="tf",
+        metavar="ORACLE",
+        help="tf (default: the installed TensorFlow, into tf-<version>/) or a Keras 3 backend "
+        "(keras-jax, keras-torch, keras-numpy, keras-tensorflow: into keras-<backend>/)",
     )
     export.add_argument(
         "--api",
@@ -179,7 +187,9 @@ def export(options: argparse.Namespace) -> int:
     from conformance.vectors.export import export as write
 
     selected = running.select(options.api) if options.api else None
-    oracle = running.load_oracle("tf")
+    oracle = running.load_oracle(options.oracle)
+    if oracle.against not in ("tf",) and not getattr(oracle, "vector_set", None):
+        raise running.UsageError(f"--oracle {options.oracle}: not a live oracle to export")
     started = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -199,12 +209,14 @@ def export(options: argparse.Namespace) -> int:
 def verify(options: argparse.Namespace) -> int:
     root = Path(options.root)
     directories = (
-        sorted(p for p in root.iterdir() if p.is_dir() and p.name.startswith(("tf-", "tfa-")))
+        sorted(
+            p for p in root.iterdir() if p.is_dir() and p.name.startswith(("tf-", "tfa-", "keras-"))
+        )
         if root.is_dir()
         else []
     )
     if not directories:
-        raise vf.VectorError(f"{root}: no vector directories (tf-*/, tfa-*/)")
+        raise vf.VectorError(f"{root}: no vector directories (tf-*/, tfa-*/, keras-*/)")
     for directory in directories:
         table = vf.verify_manifest(directory)
         cases = 0
@@ -268,6 +280,12 @@ def compare(options: argparse.Namespace) -> int:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 verdict = judge(item, oracle, name, options.results)
+            running.documented_difference(item.check, verdict)
+        except NotApplicable as reason:
+            outcomes.append(
+                reporting.Result(item.check, reporting.NOT_APPLICABLE, note=str(reason))
+            )
+            continue
         except Exception as error:  # noqa: BLE001 - the results cannot answer this check
             outcomes.append(reporting.Result(item.check, reporting.ERROR, note=str(error)))
             continue

@@ -26,6 +26,7 @@ from conformance.check import plan
 from conformance.oracles.tensorflow import TensorFlow
 from conformance.run import git_state
 from conformance.vectors import format as vf
+from reference import _rsqrt
 
 INVARIANTS = [
     "A step is the 0-based global step, read before the update, fed to TensorFlow as a tensor "
@@ -68,8 +69,13 @@ OPTIMIZER_INVARIANTS = [
 
 
 def vector_directories(oracle: TensorFlow) -> tuple[str, str | None]:
-    """The directory names for this TensorFlow's set and its tensorflow-addons set."""
+    """The directory names for this TensorFlow's set and its tensorflow-addons set; another
+    oracle's own set (``oracle.vector_set``: ``keras-jax``, ...) and no tensorflow-addons."""
+    if getattr(oracle, "vector_set", None):
+        return oracle.vector_set, None
     tf_version = oracle.tf.__version__
+    if "dev" in tf_version:  # tf-nightly: one set, replaced by each export (not a release)
+        return "tf-nightly", None
     tfa = f"tfa-{oracle.tfa.__version__}-tf-{tf_version}" if oracle.tfa is not None else None
     return f"tf-{tf_version}", tfa
 
@@ -79,13 +85,15 @@ def vector_directories(oracle: TensorFlow) -> tuple[str, str | None]:
 _VECTOR_DATA = (
     ":(top,exclude,glob)conformance/vectors/tf-*/**",
     ":(top,exclude,glob)conformance/vectors/tfa-*/**",
+    ":(top,exclude,glob)conformance/vectors/keras-*/**",
+    ":(top,exclude,glob)conformance/vectors/tf-nightly/**",
 )
 
 
 def header(oracle: TensorFlow, api: str, output: Path) -> dict:
     commit, dirty = git_state(output, ignore=_VECTOR_DATA)
     versions = dict(oracle.versions())
-    if oracle.tfa is None:
+    if getattr(oracle, "tfa", None) is None:
         versions.pop("tensorflow-addons", None)
     versions["numpy"] = np.__version__
     versions["python"] = platform.python_version()
@@ -96,10 +104,13 @@ def header(oracle: TensorFlow, api: str, output: Path) -> dict:
             "lr_conformance": conformance.__version__,
             "git_commit": commit,
             "git_dirty": dirty,
-            "command": "python -m conformance vectors export",
+            "command": "python -m conformance vectors export"
+            + (f" --oracle {oracle.against}" if oracle.against != "tf" else ""),
         },
         "versions": versions,
         "platform": f"{platform.system()} {platform.release()} {platform.machine()}",
+        # Keras 2's RMSprop depends on the CPU's rsqrtps (reference/_rsqrt.py).
+        "cpu": _rsqrt.cpu_description(),
         "date": datetime.date.today().isoformat(),
         "invariants": INVARIANTS,
     }
@@ -118,6 +129,10 @@ def case_record(case: Case, oracle: TensorFlow, entries: Sequence) -> dict:
     }
     if case.why:
         record["why"] = case.why
+    if case.step_input is not None:
+        record["step_input"] = vf.encode_step_input(case.step_input)
+    if case.differences:
+        record["differences"] = dict(case.differences)
     record["steps"] = vf.encode_values(stored.steps)
     record["results"] = {
         entry.key: {
@@ -188,6 +203,8 @@ def optimizer_case_record(case: OptimizerCase, oracle: TensorFlow, entries: Sequ
     }
     if case.why:
         record["why"] = case.why
+    if case.differences:
+        record["differences"] = dict(case.differences)
     record["updates"] = vf.encode_values(updates)
     record["results"] = {}
     for entry in entries:

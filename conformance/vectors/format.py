@@ -25,11 +25,14 @@ import numpy as np
 
 from conformance.cases import (
     Case,
+    ExplicitGradients,
     Expr,
     Gradients,
     LearningRateSpec,
+    Literal,
     OptimizerCase,
     SparseGradients,
+    StepInput,
 )
 from conformance.outcome import Outcome
 
@@ -48,7 +51,9 @@ FIRST_STEPS = 32
 #: Key steps (boundaries, restarts, far steps) a case stores at most; more are sampled evenly.
 KEY_STEPS = 48
 
-VALUE_DTYPES = ("float32", "float64", "int32", "int64")
+#: ``bool`` and ``string``: what TensorFlow returned where a bad input made it return no number
+#: (Keras 2's PiecewiseConstantDecay hands back bool or string ``values`` as they are).
+VALUE_DTYPES = ("float32", "float64", "int32", "int64", "bool", "string")
 PATHS = ("scalar", "vector")
 PHASES = ("construct", "call")
 
@@ -127,6 +132,8 @@ def encode_values(values: np.ndarray, step_errors: np.ndarray | None = None) -> 
             encoded.append(None)
         elif values.dtype.kind in "iub":
             encoded.append(_Number(str(int(value))))
+        elif values.dtype.kind in "OSU":
+            encoded.append(value.decode() if isinstance(value, bytes) else str(value))
         elif np.isnan(value):
             encoded.append("nan")
         elif np.isinf(value):
@@ -152,7 +159,9 @@ def float32_text(value) -> str:
 def decode_values(items: Sequence, dtype: str) -> np.ndarray:
     """The inverse of :func:`encode_values` (``None`` reads as nan)."""
     specials = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
-    if dtype in ("int32", "int64"):
+    if dtype == "string":
+        return np.asarray(items, dtype=object)
+    if dtype in ("int32", "int64", "bool"):
         return np.asarray([0 if v is None else v for v in items], dtype=dtype)
     doubles = [math.nan if v is None else specials.get(v, v) for v in items]
     # A JSON number is a double; the double of a float32's shortest decimal rounds back to
@@ -168,7 +177,8 @@ def encode_outcome(outcome: Outcome) -> dict:
             "message": _first_line(outcome.message),
         }
     values = np.asarray(outcome.values).reshape(-1)
-    record: dict[str, Any] = {"dtype": str(values.dtype)}
+    dtype = "string" if values.dtype.kind in "OSU" else str(values.dtype)
+    record: dict[str, Any] = {"dtype": dtype}
     errors = outcome.step_errors
     record["values"] = encode_values(values, errors)
     if errors is not None:
@@ -262,24 +272,65 @@ def encode_learning_rate(learning_rate: float | LearningRateSpec | Expr) -> Any:
     or ``{"expr": source}`` for a callable of no argument."""
     if isinstance(learning_rate, LearningRateSpec):
         return {"schedule": learning_rate.api, "params": encode_params(learning_rate.params)}
-    if isinstance(learning_rate, Expr):
-        return encode_param(learning_rate)
-    return learning_rate
+    # an Expr, or a bad learning rate (the bad-input catalogue): anything
+    return encode_param(learning_rate)
 
 
-def decode_learning_rate(value: Any) -> float | LearningRateSpec | Expr:
-    if isinstance(value, dict) and "expr" in value:
-        return Expr(value["expr"])
-    if isinstance(value, dict):
+def decode_learning_rate(value: Any) -> Any:
+    if isinstance(value, dict) and "schedule" in value:
         return LearningRateSpec(value["schedule"], decode_params(value["params"]))
-    return value
+    return decode_param(value)
 
 
-def encode_gradients(gradients: Gradients | SparseGradients) -> dict:
+# -- the bad-input catalogue: steps passed by hand, explicit gradients -------------------------
+
+
+def encode_step_input(step_input: StepInput) -> dict:
+    """``{"value": ..., "dtype": null}`` (a Python value) or with a numpy dtype's name."""
+    return {"value": encode_param(step_input.value), "dtype": step_input.dtype}
+
+
+def decode_step_input(record: Mapping) -> StepInput:
+    return StepInput(_tuples_to_lists(decode_param(record["value"])), record["dtype"])
+
+
+def _tuples_to_lists(value):
+    return [_tuples_to_lists(v) for v in value] if isinstance(value, (list, tuple)) else value
+
+
+def encode_literal(literal: Literal | None) -> dict | None:
+    """An array written out: ``{"dtype": ..., "shape": [...], "values": [...]}`` (values
+    flattened, encoded as schedule values), or ``None``."""
+    if literal is None:
+        return None
+    array = literal.build()
+    return {"dtype": literal.dtype, "shape": list(array.shape), "values": encode_values(array)}
+
+
+def decode_literal(record: Mapping | None) -> Literal | None:
+    if record is None:
+        return None
+    values = decode_values(record["values"], record["dtype"]).reshape(record["shape"])
+    return Literal(_nested_tuples(values.tolist()), record["dtype"])
+
+
+def _nested_tuples(value):
+    return tuple(_nested_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+def encode_gradients(gradients: Gradients | SparseGradients | ExplicitGradients) -> dict:
     """The generator's arguments (``kind`` ``dense`` or ``sparse``) and the sha256 of what it
-    generates (:func:`gradient_digest`): the numbers themselves are in ``vectors cases``."""
-    if isinstance(gradients, SparseGradients):
+    generates (:func:`gradient_digest`): the numbers themselves are in ``vectors cases``.
+    Explicit gradients (``kind`` ``explicit``) are written out."""
+    if isinstance(gradients, ExplicitGradients):
         record: dict[str, Any] = {
+            "kind": "explicit",
+            "steps": gradients.steps,
+            "initial": [encode_literal(p) for p in gradients.initial],
+            "updates": [[encode_literal(g) for g in update] for update in gradients.updates],
+        }
+    elif isinstance(gradients, SparseGradients):
+        record = {
             "kind": "sparse",
             "seed": gradients.seed,
             "steps": gradients.steps,
@@ -299,7 +350,12 @@ def encode_gradients(gradients: Gradients | SparseGradients) -> dict:
     return record
 
 
-def decode_gradients(record: Mapping) -> Gradients | SparseGradients:
+def decode_gradients(record: Mapping) -> Gradients | SparseGradients | ExplicitGradients:
+    if record["kind"] == "explicit":
+        return ExplicitGradients(
+            initial=tuple(decode_literal(p) for p in record["initial"]),
+            updates=tuple(tuple(decode_literal(g) for g in u) for u in record["updates"]),
+        )
     if record["kind"] == "sparse":
         return SparseGradients(
             seed=record["seed"],
@@ -333,6 +389,12 @@ def gradient_digest(gradients: Gradients | SparseGradients) -> str:
     """sha256 over the little-endian bytes of :func:`gradient_arrays`, in that order (float64,
     int64): proves that a reader generated the numbers TensorFlow was fed."""
     digest = hashlib.sha256()
+    if isinstance(gradients, ExplicitGradients):  # written out: the digest of their text
+        written = [encode_literal(p) for p in gradients.initial] + [
+            [encode_literal(g) for g in update] for update in gradients.updates
+        ]
+        digest.update(dumps(written).encode())
+        return digest.hexdigest()
     for array in gradient_arrays(gradients).values():
         digest.update(np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<")).tobytes())
     return digest.hexdigest()
@@ -359,6 +421,7 @@ def optimizer_case_from_record(api: str, record: Mapping) -> OptimizerCase:
         entries=frozenset(entries) if entries is not None else None,
         float64=record["float64"],
         why=record.get("why", ""),
+        differences=record.get("differences"),
     )
 
 
@@ -478,6 +541,8 @@ class _Schema:
             self.fail(where, f"must be a list of {count} values (one per {each})")
         for i, item in enumerate(items):
             ok = item is None or (isinstance(item, (int, float)) and not isinstance(item, bool))
+            if dtype == "string":
+                ok = isinstance(item, str)
             ok = ok or (dtype.startswith("float") and item in ("nan", "inf", "-inf"))
             if dtype.startswith("int") and isinstance(item, float):
                 ok = False
@@ -541,7 +606,8 @@ def check_vector_file(document: Any, path: Path | str) -> None:
     )
     if document["schema"] != SCHEMA:
         schema.fail("$.schema", f"is {document['schema']}; this lr-conformance reads {SCHEMA}")
-    if "tensorflow" not in document["versions"]:
+    if "tensorflow" not in document["versions"] and "backend" not in document["versions"]:
+        # A TensorFlow set names its TensorFlow; a Keras 3 backend's set, its backend.
         schema.fail("$.versions", "missing key 'tensorflow'")
     keys = []
     for i, entry in enumerate(document["entry_points"]):
@@ -638,11 +704,11 @@ def check_optimizer_file(document: Any, path: Path | str) -> None:
             schema.fail(f"{where}.id", f"duplicate case id {case['id']!r}")
         ids.add(case["id"])
         gradients = case["gradients"]
-        schema.require(
-            gradients, f"{where}.gradients", {"kind": str, "seed": int, "steps": int, "sha256": str}
-        )
-        if gradients["kind"] not in ("dense", "sparse"):
-            schema.fail(f"{where}.gradients.kind", "must be 'dense' or 'sparse'")
+        schema.require(gradients, f"{where}.gradients", {"kind": str, "steps": int, "sha256": str})
+        if gradients["kind"] not in ("dense", "sparse", "explicit"):
+            schema.fail(f"{where}.gradients.kind", "must be 'dense', 'sparse' or 'explicit'")
+        if gradients["kind"] != "explicit":
+            schema.require(gradients, f"{where}.gradients", {"seed": int})
         try:
             width = sum(decode_gradients(gradients).shapes)
         except (KeyError, TypeError, ValueError) as error:
@@ -700,6 +766,8 @@ def case_from_record(api: str, record: Mapping) -> Case:
         why=record.get("why", ""),
         step_dtype=record["step_dtype"],
         key_steps=steps,
+        step_input=decode_step_input(record["step_input"]) if "step_input" in record else None,
+        differences=record.get("differences"),
     )
 
 

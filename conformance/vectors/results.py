@@ -466,7 +466,9 @@ def results_from_target(
                     continue
                 for dtype in dtypes:
                     factory = target.schedule_factory(case, dtype, flavor)
-                    outcome = evaluate(factory, fed_steps(case), per_step=one_at_a_time)
+                    # A step as a user passes it (case.step_input) is one call.
+                    each = one_at_a_time and case.step_input is None
+                    outcome = evaluate(factory, fed_steps(case), per_step=each)
                     item: dict[str, Any] = {"case": case.id}
                     if flavor is not None:
                         item["flavor"] = flavor

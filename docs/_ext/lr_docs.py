@@ -450,7 +450,9 @@ def trajectory(optimizer, gradient: str, updates: int, theta0: float) -> dict:
             g = float(eval(code, namespace))  # noqa: S307 - the page's own expression
             gradients.append(g)
             rates.append(float(np.asarray(optimizer.learning_rate_at(state[optimizer.counter]))))
-            (theta,), state = optimizer.step([np.asarray([g])], [theta], state)
+            # The gradient in its variable's dtype, as TensorFlow's optimizers require.
+            gradient_array = np.asarray([g], dtype=optimizer.dtype)
+            (theta,), state = optimizer.step([gradient_array], [theta], state)
             thetas.append(float(theta[0]))
             for name, value in state.items():
                 if isinstance(value, tuple) and len(value) == 1:
@@ -539,7 +541,8 @@ class ConformanceCases(_ReferenceDirective):
         from conformance.cases import OptimizerCase
 
         api = self.arguments[0]
-        found = cases.of(api)
+        # The bad-input catalogue has its own page (docs/bad_inputs.md).
+        found = [case for case in cases.of(api) if BAD_INPUT not in case.tags]
         if not found:
             note = self._missing([f"reference.{api}"])
             if note is not None:
@@ -567,6 +570,50 @@ class ConformanceCases(_ReferenceDirective):
         title += nodes.literal(text=api)
         title += nodes.Text(f": {len(found)} cases, each checked on every TensorFlow entry point")
         return [title, _table(header, rows, ["conformance-cases"])]
+
+
+#: The tag of the bad-input catalogue (conformance.cases.bad_inputs.TAG).
+BAD_INPUT = "bad-input"
+
+
+class BadInputDifferences(SphinxDirective):
+    """Every documented difference of the bad-input catalogue (a case's ``differences``), one
+    table per reason: the cases and the checks (entry point, flavour, dtype or path) it covers."""
+
+    def run(self) -> list[nodes.Node]:
+        from conformance import cases
+        from conformance.cases import bad_inputs
+
+        everything = [*cases.CASES, *cases.OPTIMIZER_CASES]
+        tagged = [case for case in everything if BAD_INPUT in case.tags]
+        by_reason: dict[str, list[tuple[str, str]]] = {}
+        for case in tagged:
+            for condition, reason in (case.differences or {}).items():
+                by_reason.setdefault(reason, []).append((case.id, condition))
+        total = sum(len(found) for found in by_reason.values())
+        summary = nodes.paragraph(
+            text=(
+                f"The catalogue holds {len(tagged)} bad-input cases "
+                f"({sum(isinstance(c, cases.Case) for c in tagged)} schedule, "
+                f"{sum(isinstance(c, cases.OptimizerCase) for c in tagged)} optimizer); "
+                f"{sum(bool(c.differences) for c in tagged)} of them carry "
+                f"{total} documented differences, for {len(by_reason)} reasons "
+                f"(conformance/cases/{bad_inputs.__name__.rpartition('.')[2]}.py)."
+            )
+        )
+        found: list[nodes.Node] = [summary]
+        for number, (reason, covered) in enumerate(by_reason.items(), start=1):
+            title = nodes.rubric(text=f"Difference {number} ({len(covered)} cases)")
+            rows = [
+                [_cell(nodes.literal(text=case_id)), _cell(nodes.literal(text=condition))]
+                for case_id, condition in covered
+            ]
+            found += [
+                title,
+                nodes.paragraph(text=reason),
+                _table(["case", "where (entry point, flavour, dtype or path)"], rows, []),
+            ]
+        return found
 
 
 # -- the gallery -------------------------------------------------------------------------------
@@ -814,6 +861,7 @@ def setup(app):
     app.add_directive("schedule-values", ScheduleValues)
     app.add_directive("reference-api", ReferenceApi)
     app.add_directive("conformance-cases", ConformanceCases)
+    app.add_directive("bad-input-differences", BadInputDifferences)
     app.add_directive("optimizer-plot", OptimizerPlot)
     app.add_directive("plot-gallery", PlotGallery)
     app.add_node(gallery_placeholder)

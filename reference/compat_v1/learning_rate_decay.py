@@ -46,6 +46,7 @@ import math
 import numpy as np
 
 from reference import _arith, schedules
+from reference.errors import InvalidArgumentError
 from reference.schedules import _out_of_domain as out_of_domain
 from reference.schedules._out_of_domain import is_python_int, tensorflow_dtype
 from reference.schedules._schedule import LearningRateSchedule, compute_dtype
@@ -148,6 +149,12 @@ def natural_exp_decay(
         >>> natural_exp_decay(0.1, [9, 10], 10, 0.5, staircase=True).tolist()
         [0.1, 0.06065306597126335]
     """
+    if isinstance(decay_rate, str):  # eagerly, tf.negative meets the string tensor first
+        raise InvalidArgumentError(
+            "Value for attr 'T' of string is not in the list of allowed values: decay_rate="
+            f"{decay_rate!r} is a string (a number is accepted)"
+        )
+    out_of_domain.check_conversion("decay_rate", decay_rate)
     rate_dtype = tensorflow_dtype(decay_rate)
     if rate_dtype not in _arith.DTYPES:
         raise out_of_domain.exp_of_integer(rate_dtype)
@@ -478,6 +485,10 @@ class _LinearCosine(LearningRateSchedule):
             raise out_of_domain.linear_cosine_decay_in_int32()
         if tensorflow_dtype(learning_rate) == "float64":
             raise out_of_domain.linear_cosine_decay_in_float64(noisy=noise is not None)
+
+    def _tensor_arguments(self) -> dict:
+        names = ("learning_rate", "decay_steps", "num_periods", "alpha", "beta")
+        return dict(zip(names, self.arguments))
 
     def _value(self, step: np.ndarray) -> np.ndarray:
         eta_0, d, n, alpha, beta = self._cast(*self.arguments)

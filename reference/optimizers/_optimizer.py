@@ -24,6 +24,7 @@ from typing import Any, NamedTuple, Union
 import numpy as np
 
 from reference import _arith
+from reference.optimizers import _inputs
 from reference.schedules._schedule import LearningRateSchedule
 
 #: Which Keras an optimizer mirrors. ``keras3``: Keras 3 (``tf.keras`` in TF >= 2.16,
@@ -138,12 +139,20 @@ class Optimizer:
         new_state)``; nothing is modified in place."""
         arrays, single = _as_list(params)
         gradients, _ = _as_list(grads, keep=IndexedSlices)
-        if len(gradients) != len(arrays):
-            raise ValueError(f"{len(gradients)} gradients for {len(arrays)} parameters")
+        # Inputs outside the contract get TensorFlow's answer (reference/optimizers/_inputs.py):
+        # the parameters to update are those with a gradient (Keras leaves a variable whose
+        # gradient is None out of the call, options included).
+        updated = _inputs.check(self, gradients, arrays, first=state[self.counter] == 0)
         with _arith.ieee():
             new_params, new_state = self._apply(
-                [self._gradient(g) for g in gradients], [self._cast(p) for p in arrays], state
+                [self._gradient(gradients[i]) for i in updated],
+                [self._cast(arrays[i]) for i in updated],
+                _variables(state, updated, len(arrays)),
             )
+            if len(updated) < len(arrays):
+                new_params, new_state = _merge_variables(
+                    [self._cast(p) for p in arrays], state, updated, new_params, new_state
+                )
         return (new_params[0] if single else type(params)(new_params)), new_state
 
     def _apply(self, gradients: list, params: list[np.ndarray], state: State):
@@ -247,6 +256,37 @@ def _as_list(params, keep: type | None = None) -> tuple[list, bool]:
     if isinstance(params, (list, tuple)) and not (keep is not None and isinstance(params, keep)):
         return list(params), False
     return [params], True
+
+
+def _variables(state: State, kept: list[int], count: int) -> State:
+    """``state`` restricted to the variables ``kept``: each per-variable entry (a slot, the
+    accumulator, the moving average: a tuple with one item per variable) keeps their items."""
+    if len(kept) == count:
+        return state
+    return {
+        name: (
+            tuple(value[i] for i in kept)
+            if isinstance(value, tuple) and len(value) == count
+            else value
+        )
+        for name, value in state.items()
+    }
+
+
+def _merge_variables(params: list, state: State, kept: list[int], new_params, new_state):
+    """The parameters and state of every variable after a call that updated only ``kept``:
+    the others keep their values and per-variable state."""
+    merged_params = list(params)
+    for position, i in enumerate(kept):
+        merged_params[i] = new_params[position]
+    merged_state: State = dict(new_state)
+    for name, value in state.items():
+        if isinstance(value, tuple) and len(value) == len(params):
+            items = list(value)
+            for position, i in enumerate(kept):
+                items[i] = new_state[name][position]
+            merged_state[name] = tuple(items)
+    return merged_params, merged_state
 
 
 # -- sparse gradients: the TensorFlow operations they go through --------------------------------

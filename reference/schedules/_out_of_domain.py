@@ -12,7 +12,10 @@ learning rate as it converts it, so other types change what it does, one section
   :math:`\\pi` of the cosine schedules) refuse;
 * an integer ``decay_rate`` has no ``tf.exp`` kernel (``natural_exp_decay``);
 * ``None`` or a callable cannot become a tensor (tensorflow-addons' schedules);
-* compat.v1's classes lack the newer keyword arguments (``warmup_target``).
+* compat.v1's classes lack the newer keyword arguments (``warmup_target``);
+* a value ``tf.convert_to_tensor`` (and the cast after it) refuses, as an argument or as the
+  step: ``None``, a string, a Python float beyond float32's range, a Python int beyond int64's
+  (:func:`check_conversions`, which every schedule runs first).
 
 The schedules dispatch here before they evaluate the formula (``_out_of_domain``), so that each
 formula reads as its docstring. Where TensorFlow does compute, it computes the formula again on
@@ -22,10 +25,13 @@ the truncated arguments, and so does this module.
 from __future__ import annotations
 
 import copy
+import math
 
 import numpy as np
 
-from reference.errors import InvalidArgumentError
+from reference.errors import InvalidArgumentError, UnimplementedError
+
+FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 # -- how TensorFlow types a Python value -----------------------------------------------------------
 
@@ -264,3 +270,82 @@ def warmup_in_compat_v1(warmup_target) -> TypeError:
     the unknown keyword (the reference can only see non-default values)."""
     given = "warmup_target" if warmup_target is not None else "warmup_steps"
     return TypeError(f"CosineDecay.__init__() got an unexpected keyword argument {given!r}")
+
+
+# -- what tf.convert_to_tensor refuses -------------------------------------------------------------
+
+
+def check_conversions(arguments: dict, step) -> None:
+    """Raise what TensorFlow raises when it converts ``arguments`` (name -> value, lists
+    flattened) and then ``step`` to tensors and casts them to the compute dtype: the first
+    refused value decides. TensorFlow's messages do not say which argument it was; these do,
+    and what is accepted."""
+    for argument, value in arguments.items():
+        for item in _flatten(value):
+            check_conversion(argument, item)
+    check_conversion("step", step)
+
+
+def check_conversion(argument: str, value) -> None:
+    """What ``tf.cast(tf.convert_to_tensor(value), float32)`` raises for one value, if anything
+    (measured, TF 2.15 and 2.21, eager and graph)."""
+    if value is None:
+        raise ValueError(
+            "Attempt to convert a value (None) with an unsupported type (<class 'NoneType'>) to "
+            f"a Tensor: {argument} is None (a number is accepted)"
+        )
+    if isinstance(value, str):
+        raise UnimplementedError(
+            f"Cast string to float is not supported: {argument}={value!r} is a string (a number "
+            "is accepted)"
+        )
+    if isinstance(value, float) and math.isfinite(value) and abs(value) > FLOAT32_MAX:
+        raise ValueError(
+            "Can't convert Python sequence with a value out of range for a double-precision "
+            f"float: {argument}={value!r} is beyond float32's largest number, 3.4028235e+38 "
+            "(a Python float within it, inf or nan is accepted)"
+        )
+    if is_python_int(value) and not -(2**63) <= value < 2**63:
+        raise ValueError(
+            f"Can't convert Python sequence with out-of-range integer to Tensor: {argument}="
+            f"{value} is beyond int64 (an integer in [-2**63, 2**63) is accepted)"
+        )
+
+
+def _flatten(value) -> list:
+    if isinstance(value, (list, tuple)):
+        return [item for part in value for item in _flatten(part)]
+    if isinstance(value, np.ndarray) and value.dtype == object:
+        return list(value.reshape(-1))
+    return [value]
+
+
+def check_learning_rate_type(schedule) -> None:
+    """A bool learning rate makes the compute dtype bool, which has no division: TensorFlow
+    raises TypeError (measured: Keras 2 and 3, compat.v1)."""
+    value = getattr(schedule, "initial_learning_rate", None)
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(
+            "Invalid dtype tf.bool in __truediv__: initial_learning_rate is a bool (a float is "
+            "accepted)"
+        )
+
+
+def check_piecewise_values(values) -> None:
+    """PiecewiseConstantDecay converts its values without casting them: strings meet the int
+    0 it starts from or selects with (TypeError), bools have no multiplication or addition
+    kernel (InvalidArgumentError). Measured: Keras 2 and 3."""
+    flat = _flatten(values)
+    for value in flat:
+        if not isinstance(value, str):
+            check_conversion("values", value)
+    if any(isinstance(v, str) for v in flat):
+        raise TypeError(
+            "Cannot convert 0 to EagerTensor of dtype string: values holds strings (numbers are "
+            "accepted)"
+        )
+    if flat and all(isinstance(v, (bool, np.bool_)) for v in flat):
+        raise InvalidArgumentError(
+            "Value for attr 'T' of bool is not in the list of allowed values: values are bools "
+            "(numbers are accepted)"
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from reference import _arith
+from reference.schedules import _out_of_domain as out_of_domain
 
 #: Which TensorFlow code a schedule mirrors, where the copies behave differently.
 #: ``keras3``: Keras 3 (``tf.keras`` in TF >= 2.16, ``keras.optimizers.schedules``).
@@ -48,14 +49,29 @@ class LearningRateSchedule:
 
     dtype: str
 
+    #: Configuration entries that TensorFlow uses as Python values, never as tensors.
+    _PYTHON_ARGUMENTS = frozenset({"name", "staircase", "cycle", "scale_fn", "scale_mode"})
+
     def __call__(self, step: _arith.Step) -> float | np.ndarray:
+        out_of_domain.check_conversions(self._tensor_arguments(), step)
+        out_of_domain.check_learning_rate_type(self)
         steps = np.asarray(step)
         with _arith.ieee():
             value = self._out_of_domain(steps)
             if value is None:
                 value = self._value(steps)
-            value = _arith.flush_subnormals(value)
+            if self._computes_result():
+                value = _arith.flush_subnormals(value)
         return _arith.as_result(value, step)
+
+    def _computes_result(self) -> bool:
+        """Whether TensorFlow's result is computed (then flushed to zero where subnormal), not
+        one of the arguments selected as it is."""
+        return True
+
+    def _tensor_arguments(self) -> dict:
+        """The arguments TensorFlow converts to tensors when the schedule is called."""
+        return {k: v for k, v in self.get_config().items() if k not in self._PYTHON_ARGUMENTS}
 
     def _value(self, step: np.ndarray) -> np.ndarray:
         """The formula of the docstring, at ``step``, in ``self.dtype``."""

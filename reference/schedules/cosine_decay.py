@@ -93,6 +93,8 @@ class CosineDecay(LearningRateSchedule):
     #: TensorFlow's :math:`\pi`, as the compute dtype receives it (Keras 3 computing in int32
     #: casts it to 3: see :mod:`reference.schedules._out_of_domain`).
     _pi = math.pi
+    #: ``alpha`` is used as a Python number (``1 - alpha``), never converted to a tensor.
+    _PYTHON_ARGUMENTS = LearningRateSchedule._PYTHON_ARGUMENTS | {"alpha"}
 
     def __init__(
         self,
@@ -146,6 +148,13 @@ class CosineDecay(LearningRateSchedule):
         if self.flavor == "compat_v1" and is_numpy_float64(self.initial_learning_rate):
             raise out_of_domain.float32_pi_times_float64()
         return None
+
+    def _tensor_arguments(self) -> dict:
+        arguments = super()._tensor_arguments()
+        if self.warmup_target is None:  # no warmup: neither argument is converted
+            arguments.pop("warmup_target", None)
+            arguments.pop("warmup_steps", None)
+        return arguments
 
     def get_config(self) -> dict:
         config = {

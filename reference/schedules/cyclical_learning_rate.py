@@ -70,12 +70,18 @@ class CyclicalLearningRate(LearningRateSchedule):
           convert 0.5 to EagerTensor of dtype int64``), one that returns an integer tensor raises
           ``InvalidArgumentError`` (float times int64). Legacy optimizers
           (``tf.keras.optimizers.legacy``) pass a float32 step, which works.
-        * The reference treats every integer step (Python or numpy) as that int64 step, and every
-          float step as the float32 step of a legacy optimizer. With an integer step in
-          ``"iterations"`` mode it calls ``scale_fn`` on the integer array: a float array as
-          result raises ``TypeError``, an integer array ``InvalidArgumentError``, a constant
-          works. (TensorFlow raises ``InvalidArgumentError`` instead of ``TypeError`` for a
-          function that true-divides the step, ``1 / x``: numpy cannot tell that apart.)
+        * The reference models the step as the caller passes it, as tfa does. A Python or numpy
+          number or array is a step passed by hand: ``scale_fn`` computes on it in Python and
+          numpy (in float64 for an integer step), and the result is rounded to float32, so it
+          gives values (measured, tfa 0.23: a Python int, ``np.int64``, ``np.int32``, an
+          integer array; a list raises ``TypeError`` inside ``scale_fn``). A
+          :class:`reference.TensorSteps` (``reference.tensor_steps(k)``: what the reference's
+          optimizers pass, and the conformance suite wherever TensorFlow is fed a tensor) is
+          the step tensor of an optimizer: an int64 one makes ``scale_fn`` meet the int64
+          tensor (a float result raises ``TypeError``, an integer one
+          ``InvalidArgumentError``, a constant works; TensorFlow raises
+          ``InvalidArgumentError`` instead of ``TypeError`` for ``1 / x``, which numpy cannot
+          tell apart), a float32 one computes in float32 as TensorFlow does.
         * ``scale_fn`` runs on numpy arrays here and on tensors in TensorFlow: write it with
           operators (``+ - * / **``) that both understand. In float32 mode the array is a
           :class:`reference._arith.TensorLike`, whose ``**`` is TensorFlow's float32 ``pow``
@@ -112,7 +118,10 @@ class CyclicalLearningRate(LearningRateSchedule):
         >>> iterations = CyclicalLearningRate(0.1, 1.0, 4, lambda s: 0.5 * s, "iterations")
         >>> iterations(2.0), iterations(6.0)  # a float step, as legacy Keras optimizers pass it
         (0.55, 1.4500000000000002)
-        >>> iterations(2)  # doctest: +ELLIPSIS
+        >>> iterations(2)  # a Python int, as a user passes it: scale_fn(2) in Python
+        0.55
+        >>> import reference
+        >>> iterations(reference.tensor_steps(2))  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         TypeError: scale_fn got the integer step (scale_mode='iterations') and returned floats...
     """
@@ -140,6 +149,12 @@ class CyclicalLearningRate(LearningRateSchedule):
         self.name = name
         self.dtype = compute_dtype(dtype)
 
+    def __call__(self, step: _arith.Step) -> float | np.ndarray:
+        # scale_mode="iterations": tfa hands scale_fn the step exactly as the caller passed it
+        # (a Python int, a numpy array, a step tensor), so _value needs it as it came.
+        self._step_as_passed = step
+        return super().__call__(step)
+
     def _value(self, step: np.ndarray) -> np.ndarray:
         low, high, S, s, zero, one, two = self._cast(
             self.initial_learning_rate, self.maximal_learning_rate, self.step_size, step, 0, 1, 2
@@ -148,11 +163,19 @@ class CyclicalLearningRate(LearningRateSchedule):
         x = np.abs(s / S - two * c + one)
         if self.scale_mode == "cycle":
             scale = self._scale(c)
+        elif not _arith.is_tensor(self._step_as_passed):
+            scale = self._scale_of_step_as_passed(self._step_as_passed)
         elif step.dtype.kind in "iub":
             scale = self._scale_of_integer_step(step)
         else:
             scale = self._scale(s)
         return low + (high - low) * np.maximum(zero, one - x) * scale
+
+    def _scale_of_step_as_passed(self, step) -> np.ndarray:
+        """:math:`f(s)` for a step passed by hand (a Python or numpy number or array): tfa's
+        ``scale_fn`` computes on it in Python or numpy (in float64 for an integer step), and
+        TensorFlow rounds the result to the compute dtype before it multiplies."""
+        return _arith.cast(self.scale_fn(step), self.dtype)
 
     def _out_of_domain(self, step: np.ndarray) -> np.ndarray | None:
         for argument in ("initial_learning_rate", "maximal_learning_rate", "step_size"):
@@ -316,7 +339,12 @@ class Triangular2CyclicalLearningRate(CyclicalLearningRate):
         [0.1, 1.0, 0.1, 0.21250000000000002, 0.55, 0.1, 0.325]
         >>> Triangular2CyclicalLearningRate(0.1, 1.0, 4, "iterations", dtype="float32")(6.0)
         0.11406250298023224
-        >>> Triangular2CyclicalLearningRate(0.1, 1.0, 4, "iterations")(6)  # doctest: +ELLIPSIS
+        >>> Triangular2CyclicalLearningRate(0.1, 1.0, 4, "iterations")(6)  # a Python int
+        0.11406250000000001
+        >>> import reference  # the int64 step tensor of a Keras optimizer
+        >>> Triangular2CyclicalLearningRate(0.1, 1.0, 4, "iterations")(
+        ...     reference.tensor_steps(6)
+        ... )  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         TypeError: Cannot convert 2.0 to EagerTensor of dtype int64 ...
     """
@@ -403,13 +431,15 @@ class ExponentialCyclicalLearningRate(CyclicalLearningRate):
     Example:
         >>> from reference.schedules import ExponentialCyclicalLearningRate
         >>> schedule = ExponentialCyclicalLearningRate(0.1, 1.0, step_size=4, gamma=0.99)
-        >>> schedule([1.0, 4.0, 9.0]).round(8).tolist()
+        >>> import numpy as np  # tfa's scale_fn (gamma ** x) takes an array, not a list
+        >>> schedule(np.array([1.0, 4.0, 9.0])).round(8).tolist()
         [0.32275, 0.96453641, 0.30554138]
         >>> ExponentialCyclicalLearningRate(0.1, 1.0, 4, gamma=0.99, dtype="float32")(4.0)
         0.9645364284515381
         >>> ExponentialCyclicalLearningRate(0.1, 1.0, 4, "cycle", 0.99)([4, 12]).tolist()
         [0.991, 0.98209]
-        >>> schedule(4)  # doctest: +ELLIPSIS
+        >>> import reference  # an optimizer's int64 step tensor; a Python int 4 gives a value
+        >>> schedule(reference.tensor_steps(4))  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         TypeError: Cannot convert 0.99 to EagerTensor of dtype int64 ...
     """
@@ -436,11 +466,18 @@ class ExponentialCyclicalLearningRate(CyclicalLearningRate):
             dtype=dtype,
         )
 
+    #: tfa never converts gamma itself: only its scale_fn (``gamma ** x``) meets it, after the
+    #: step, so that an integer step tensor raises TypeError whatever gamma is.
+    _PYTHON_ARGUMENTS = CyclicalLearningRate._PYTHON_ARGUMENTS | {"gamma"}
+
     def _scale(self, m: np.ndarray) -> np.ndarray:
+        out_of_domain.check_conversion("gamma", self.gamma)
         (gamma,) = self._cast(self.gamma)
         return _arith.pow(gamma, m)
 
     def _scale_of_integer_step(self, step: np.ndarray) -> np.ndarray:
+        if self.gamma is None:  # gamma ** step converts None (ValueError) before the step
+            out_of_domain.check_conversion("gamma", self.gamma)
         if is_python_int(self.gamma):
             raise InvalidArgumentError(
                 "cannot compute Mul as input #1(zero-based) was expected to be a float tensor but "

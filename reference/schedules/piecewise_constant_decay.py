@@ -6,6 +6,7 @@ import numpy as np
 
 from reference import _arith
 from reference.errors import InvalidArgumentError
+from reference.schedules import _out_of_domain as out_of_domain
 from reference.schedules._schedule import FLAVOR_DEFAULT, LearningRateSchedule
 
 
@@ -86,6 +87,18 @@ class PiecewiseConstantDecay(LearningRateSchedule):
             )
         self.boundaries = boundaries
         self.values = values
+
+    #: The values are converted, never cast: their own checks are in :meth:`_out_of_domain`.
+    _PYTHON_ARGUMENTS = LearningRateSchedule._PYTHON_ARGUMENTS | {"values"}
+
+    def _out_of_domain(self, step: np.ndarray) -> np.ndarray | None:
+        out_of_domain.check_piecewise_values(self.values)
+        return None
+
+    def _computes_result(self) -> bool:
+        # Keras 2 and compat.v1 select a value with tf.case: a subnormal value comes out as it
+        # is (measured, TF 2.15 and 2.21); Keras 3 multiplies and adds.
+        return self.flavor == "keras3"
 
     def _value(self, step: np.ndarray) -> np.ndarray:
         values = [self._as_tensor(v) for v in self.values]
