@@ -505,16 +505,14 @@ def totals_line(report: Report, timing: bool = True) -> str:
         f"{_plural(checks, 'check')}: {report.count(PASS)} passed, {report.count(FAIL)} failed, "
         f"{_plural(report.count(ERROR), 'error')}, {report.count(NOT_APPLICABLE)} not applicable"
     )
+    if report.unlike_tf:
+        # Failed and errors alike: their bad-input share does not fail the run.
+        text += f" ({report.unlike_tf} of the failures bad inputs, not counted)"
     if report.count(NOT_IMPLEMENTED):
         text += f", {report.count(NOT_IMPLEMENTED)} not implemented"
     text += f"; {report.steps_verified:,} steps verified"
     if report.not_implemented:
         text += f"; {_plural(len(report.not_implemented), 'API')} not implemented"
-    if report.unlike_tf:
-        text += (
-            f"; of the failures, {_plural(report.unlike_tf, 'bad-input check')} "
-            "(not counted: --require-bad-inputs)"
-        )
     if timing:
         text += f" in {report.wall_time:.1f} s ({report.steps_per_second:,.0f} steps/s)"
     return text
@@ -540,7 +538,7 @@ def _failure_blocks(report: Report) -> list[tuple[str, list[Result], list[Result
             continue
         title = f"{row.api} on {row.label}: {_plural(len(failed), 'failing check')}"
         if not row.counted:
-            title += " (bad inputs answered otherwise than TensorFlow: not counted)"
+            title += " (bad inputs, not counted without --require-bad-inputs)"
         blocks.append((title, failed[:EXPLAINED_PER_ROW], failed[EXPLAINED_PER_ROW:]))
     return blocks
 
@@ -598,7 +596,7 @@ def render_table(report: Report) -> str:
         for row, text in diagnoses:
             lines.extend(_wrap(f"{row.api} on {row.label}: {text}", 2, 4))
     for title, explained, rest in _failure_blocks(report):
-        lines.extend(["", f"FAILED {title}"])
+        lines.extend(["", *_wrap(f"FAILED {title}")])
         for result in explained:
             lines.extend(_explained(result))
         if rest:

@@ -151,6 +151,28 @@ def test_reproducers_run_pasted_into_python_against_the_vectors(tmp_path):
     assert "step 5: target 0.05000000074505806, TensorFlow 0.10000000149011612" in finished.stdout
 
 
+def _step_by_hand_reproduced(tmp_path, *against: str) -> None:
+    """The minimal target converts a string step that TensorFlow refuses: the reproducer of
+    that check calls both with the string, once, and prints the one's value, the other's
+    exception."""
+    case = "inverse_time_decay/bad-input/step-str"
+    status, report = _check(tmp_path, "--target", "minimal_target", "--case", case, *against)
+    assert status == 0  # a bad input, not counted
+    failing = [c for c in report["checks"] if c["status"] == "fail"]
+    assert {c["entry_point"] for c in failing} == {"compat_v1.eager", "compat_v1.graph"}
+    outputs = _run_programs(["\n".join(c["reproducer"]) for c in failing])
+    for output in outputs:
+        assert re.search(
+            r"^step '3': target [0-9.e-]+, TensorFlow raises .*UnimplementedError",
+            output,
+            re.MULTILINE,
+        ), output
+
+
+def test_a_step_passed_by_hand_is_reproduced_as_passed(tmp_path):
+    _step_by_hand_reproduced(tmp_path, *VECTORS)
+
+
 def test_first_divergence_is_data_in_json_and_junit(tmp_path):
     status, report = _check(
         tmp_path,
@@ -667,6 +689,11 @@ def test_reproducers_run_pasted_into_python_against_live_tensorflow(tmp_path):
     paths = {(c["dtype"], c["path"]) for c in checks}
     assert ("float32", "vector") in paths and ("float32", "trajectory") in paths
     _assert_reproduced(checks)
+
+
+@needs_tensorflow
+def test_a_step_passed_by_hand_is_reproduced_as_passed_live(tmp_path):
+    _step_by_hand_reproduced(tmp_path)
 
 
 @needs_tensorflow
