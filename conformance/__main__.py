@@ -7,7 +7,8 @@ metadata, progress) is :mod:`conformance.run`. Nothing imports this module.
         [--api NAME ...] [--case ID ...] [--steps A:B] [--entry-point KEY ...]
         [--flavor F ...] [--dtype float32|float64] [--max-ulp N | --strict] [--per-step]
         [--report table|json|junit|markdown] [--output FILE] [--verbose]
-        [--timing] [--require-all] [--timeout SECONDS] [--variant NAME=VALUE ...]
+        [--timing] [--require-all] [--require-bad-inputs] [--timeout SECONDS]
+        [--variant NAME=VALUE ...]
     python -m conformance plot --target PKG --api NAME [--case ID] --output FILE.png
     python -m conformance vectors export|verify|cases|results ...   (see conformance.vectors.cli)
     python -m conformance compare --results FILE ...   (a port's results file against the vectors)
@@ -16,9 +17,11 @@ The catalogue covers the schedules and the optimizers. An API the target does no
 reported as "not implemented", which fails the run only with ``--require-all``. A target that
 raises, returns nan, returns the wrong shape or type, or does not return within ``--timeout``
 seconds fails that check and the run goes on (a target that timed out is not called again for
-that API). Exit status: 0 when every check passes, 1 when any fails, 2 for a usage or setup error
-(unknown option, API or variant, a target that does not import, TensorFlow missing, nothing to
-check), 130 when interrupted.
+that API). The bad-input catalogue's checks (None, strings, nan, wrong shapes... where
+TensorFlow raises or returns values) are reported in rows of their own and fail the run only
+with ``--require-bad-inputs``. Exit status: 0 when every check passes, 1 when any fails, 2
+for a usage or setup error (unknown option, API or variant, a target that does not import,
+TensorFlow missing, nothing to check), 130 when interrupted.
 """
 
 from __future__ import annotations
@@ -167,6 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="an API the target does not provide fails the run (default: reported as "
         "'not implemented')",
+    )
+    check.add_argument(
+        "--require-bad-inputs",
+        action="store_true",
+        help="a bad input (the bad-input catalogue) answered otherwise than TensorFlow "
+        "fails the run (default: reported in the API's 'bad inputs' row, not counted)",
     )
     check.add_argument(
         "--timeout",

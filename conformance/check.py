@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from conformance.cases import Case, OptimizerCase
+from conformance.cases.model import BAD_INPUT
 from conformance.oracles import EntryPoint, Oracle
 
 #: (dtype, evaluation path) pairs every schedule case is checked on.
@@ -40,6 +41,12 @@ class Check:
     @property
     def is_optimizer(self) -> bool:
         return self.path == "trajectory"
+
+    @property
+    def bad_input(self) -> bool:
+        """Whether the case is of the bad-input catalogue (TensorFlow's answer to an input
+        it was never meant to get)."""
+        return BAD_INPUT in self.case.tags
 
     @property
     def where(self) -> str:

@@ -98,6 +98,7 @@ def _run(options, cases, selected, settings, target, declared, progress) -> int:
         unavailable=unavailable,
         not_implemented=not_implemented,
         require_all=options.require_all,
+        require_bad_inputs=options.require_bad_inputs,
         verbose=verbose,
         metadata=running.metadata(
             target={"name": target.name, "version": target.version},
@@ -109,6 +110,7 @@ def _run(options, cases, selected, settings, target, declared, progress) -> int:
                 "whole_catalogue": selected == registry.names() and not _narrowed(options),
                 "dtype": options.dtype or "float32, float64",
                 "require_all": bool(options.require_all),
+                "require_bad_inputs": bool(options.require_bad_inputs),
                 "timeout_s": options.timeout or None,
                 "variants": dict(sorted(declared.items())),
                 **_filters(options, settings),

@@ -35,6 +35,12 @@ def pytest_addoption(parser) -> None:
         "vectors shipped in conformance/vectors (no TensorFlow needed)",
     )
     group.addoption(
+        "--require-bad-inputs",
+        action="store_true",
+        help="a bad input (the bad-input catalogue, marked bad_input) answered otherwise than "
+        "TensorFlow fails (default: xfail, with what TensorFlow answers)",
+    )
+    group.addoption(
         "--tf-version",
         metavar="X.Y.Z",
         default=None,
@@ -43,6 +49,9 @@ def pytest_addoption(parser) -> None:
 
 
 def pytest_configure(config) -> None:
+    config.addinivalue_line(
+        "markers", "bad_input: a check of the bad-input catalogue (deselect: -m 'not bad_input')"
+    )
     name = config.getoption("target")
     if name == "reference":
         return

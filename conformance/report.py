@@ -25,6 +25,12 @@ and the checks that are not applicable or not implemented, one line per API (eve
 APIs the target does not provide are listed as "not implemented": no checks, and no failure
 unless the run asked for every API (``--require-all``).
 
+Checks of the bad-input catalogue (:mod:`conformance.cases.bad_inputs`) have rows of their own
+(``tf.keras, bad inputs``): what the target answers to None, a string, nan, a wrong shape...
+where TensorFlow raises or returns values. A target answering otherwise is reported there,
+verdict ``unlike TF (n)``, and fails the run only with ``--require-bad-inputs``: the numbers on
+valid inputs are the port's contract, its answers to bad inputs a finding.
+
 The JSON report is a function of its inputs only: same target, same TensorFlow, same catalogue,
 same bytes. Timing goes in only when asked for. Each failing check carries its
 ``first_divergence`` (docs/contract.md, "Verdicts and the report").
@@ -93,6 +99,15 @@ class Row:
     api: str
     entry: str
     results: list[Result] = field(default_factory=list)
+    #: The row of the API's bad-input checks on that entry point.
+    bad_inputs: bool = False
+    #: Whether its failures fail the run (not for bad inputs without --require-bad-inputs).
+    counted: bool = True
+
+    @property
+    def label(self) -> str:
+        """The entry point, and whether the row holds the bad inputs."""
+        return f"{self.entry}, bad inputs" if self.bad_inputs else self.entry
 
     @property
     def cases(self) -> int:
@@ -143,7 +158,7 @@ class Row:
     def verdict(self) -> str:
         failed = self.count(FAIL, ERROR)
         if failed:
-            return f"FAIL ({failed})"
+            return f"FAIL ({failed})" if self.counted else f"unlike TF ({failed})"
         if not self.count(PASS):
             return "not implemented" if self.count(NOT_IMPLEMENTED) else "n/a"
         if self.variant is not None:
@@ -265,22 +280,39 @@ class Report:
     require_all: bool = False
     #: Whether the table lists every check that is not applicable or not implemented.
     verbose: bool = False
+    #: Whether a bad input answered otherwise than TensorFlow fails the run
+    #: (``--require-bad-inputs``).
+    require_bad_inputs: bool = False
 
     @property
     def rows(self) -> list[Row]:
-        rows: dict[tuple[str, str], Row] = {}
+        rows: dict[tuple[str, str, bool], Row] = {}
         for result in self.results:
-            key = (result.check.case.api, result.check.entry.key)
-            rows.setdefault(key, Row(*key)).results.append(result)
+            bad = result.check.bad_input
+            key = (result.check.case.api, result.check.entry.key, bad)
+            row = rows.setdefault(
+                key, Row(*key[:2], bad_inputs=bad, counted=self.require_bad_inputs or not bad)
+            )
+            row.results.append(result)
         return list(rows.values())
 
     def count(self, *statuses: str) -> int:
         return sum(r.status in statuses for r in self.results)
 
+    def counts(self, result: Result) -> bool:
+        """Whether the result, failed, fails the run (a bad input only when required)."""
+        return self.require_bad_inputs or not result.check.bad_input
+
+    @property
+    def unlike_tf(self) -> int:
+        """Failed bad-input checks that do not fail the run."""
+        return sum(r.failed and not self.counts(r) for r in self.results)
+
     @property
     def passed(self) -> bool:
         missing = self.require_all and (bool(self.not_implemented) or self.count(NOT_IMPLEMENTED))
-        return not self.count(FAIL, ERROR) and not missing
+        failed = any(r.failed and self.counts(r) for r in self.results)
+        return not failed and not missing
 
     def missing_line(self, api: str) -> str:
         counted = "a failure: --require-all" if self.require_all else "not a failure"
@@ -388,7 +420,7 @@ TABLE_COLUMNS = (
 def _cells(row: Row) -> list[str]:
     return [
         row.api,
-        row.entry,
+        row.label,
         str(row.cases),
         str(len(row.results)),
         str(row.count(NOT_APPLICABLE)),
@@ -402,7 +434,7 @@ def _cells(row: Row) -> list[str]:
 
 def _table_cells(row: Row) -> list[str]:
     return [
-        f"  {row.entry}",
+        f"  {row.label}",
         str(row.cases),
         str(len(row.results)),
         str(row.count(NOT_APPLICABLE)),
@@ -473,6 +505,9 @@ def totals_line(report: Report, timing: bool = True) -> str:
         f"{_plural(checks, 'check')}: {report.count(PASS)} passed, {report.count(FAIL)} failed, "
         f"{_plural(report.count(ERROR), 'error')}, {report.count(NOT_APPLICABLE)} not applicable"
     )
+    if report.unlike_tf:
+        # Failed and errors alike: their bad-input share does not fail the run.
+        text += f" ({report.unlike_tf} of the failures bad inputs, not counted)"
     if report.count(NOT_IMPLEMENTED):
         text += f", {report.count(NOT_IMPLEMENTED)} not implemented"
     text += f"; {report.steps_verified:,} steps verified"
@@ -501,14 +536,16 @@ def _failure_blocks(report: Report) -> list[tuple[str, list[Result], list[Result
         failed = [r for r in row.results if r.failed]
         if not failed:
             continue
-        title = f"{row.api} on {row.entry}: {_plural(len(failed), 'failing check')}"
+        title = f"{row.api} on {row.label}: {_plural(len(failed), 'failing check')}"
+        if not row.counted:
+            title += " (bad inputs, not counted without --require-bad-inputs)"
         blocks.append((title, failed[:EXPLAINED_PER_ROW], failed[EXPLAINED_PER_ROW:]))
     return blocks
 
 
 def _variant_lines(report: Report) -> list[str]:
     return [
-        f"{row.api} on {row.entry}: {row.verdict}"
+        f"{row.api} on {row.label}: {row.verdict}"
         for row in report.rows
         if row.verdict.startswith("pass, variant")
     ]
@@ -557,9 +594,9 @@ def render_table(report: Report) -> str:
     if diagnoses:
         lines.extend(["", "Diagnosis (the exact value is the reference's float64 mode):"])
         for row, text in diagnoses:
-            lines.extend(_wrap(f"{row.api} on {row.entry}: {text}", 2, 4))
+            lines.extend(_wrap(f"{row.api} on {row.label}: {text}", 2, 4))
     for title, explained, rest in _failure_blocks(report):
-        lines.extend(["", f"FAILED {title}"])
+        lines.extend(["", *_wrap(f"FAILED {title}")])
         for result in explained:
             lines.extend(_explained(result))
         if rest:
@@ -618,7 +655,7 @@ def render_markdown(report: Report) -> str:
     diagnoses = [(row, text) for row, text in diagnoses if text]
     if diagnoses:
         lines.extend(["", "**Diagnosis** (the exact value is the reference's float64 mode):", ""])
-        lines.extend(f"- `{row.api}` on {row.entry}: {text}" for row, text in diagnoses)
+        lines.extend(f"- `{row.api}` on {row.label}: {text}" for row, text in diagnoses)
     for title, explained, rest in _failure_blocks(report):
         lines.extend(["", f"**FAILED** {title}", ""])
         for result in [*explained, *rest]:
@@ -695,6 +732,8 @@ def _row_record(row: Row) -> dict:
     return {
         "api": row.api,
         "entry_point": row.entry,
+        "bad_inputs": row.bad_inputs,
+        "counted": row.counted,
         "cases": row.cases,
         "checks": len(row.results),
         "passed": row.count(PASS),
@@ -728,11 +767,13 @@ def render_json(report: Report, timing: bool = False) -> str:
             "not_applicable": report.count(NOT_APPLICABLE),
             "not_implemented": report.count(NOT_IMPLEMENTED),
             "steps_verified": report.steps_verified,
+            "bad_inputs_unlike_tf": report.unlike_tf,
         },
         "rows": [_row_record(row) for row in report.rows],
         "unavailable": report.unavailable,
         "not_implemented": report.not_implemented,
         "require_all": report.require_all,
+        "require_bad_inputs": report.require_bad_inputs,
         "checks": [_result_record(result) for result in report.results],
     }
     if timing:
@@ -756,7 +797,7 @@ def render_junit(report: Report) -> str:
     missing_failures = len(report.not_implemented) if report.require_all else 0
     _junit_counts(root, report, report.results, missing_failures, len(report.not_implemented))
     for row in report.rows:
-        suite = ElementTree.SubElement(root, "testsuite", name=f"{row.api} on {row.entry}")
+        suite = ElementTree.SubElement(root, "testsuite", name=f"{row.api} on {row.label}")
         _junit_counts(suite, report, row.results, 0, 0)
         for result in row.results:
             check = result.check
@@ -774,6 +815,9 @@ def render_junit(report: Report) -> str:
                 result.status == NOT_IMPLEMENTED and not report.require_all
             ):
                 ElementTree.SubElement(case, "skipped", message=result.note[:500])
+            elif result.failed and not report.counts(result):
+                message = f"bad input, not counted (--require-bad-inputs): {result.summary()}"
+                ElementTree.SubElement(case, "skipped", message=message[:500])
             else:
                 tag = "error" if result.status == ERROR else "failure"
                 ElementTree.SubElement(
@@ -817,14 +861,19 @@ def _junit_counts(
     element, report: Report, results: list[Result], extra_failures: int, extra_tests: int
 ) -> None:
     required = report.require_all
-    failures = sum(r.status == FAIL or (r.status == NOT_IMPLEMENTED and required) for r in results)
+    failures = sum(
+        (r.status == FAIL and report.counts(r)) or (r.status == NOT_IMPLEMENTED and required)
+        for r in results
+    )
     skipped = sum(
-        r.status == NOT_APPLICABLE or (r.status == NOT_IMPLEMENTED and not required)
+        r.status == NOT_APPLICABLE
+        or (r.status == NOT_IMPLEMENTED and not required)
+        or (r.failed and not report.counts(r))
         for r in results
     )
     element.set("tests", str(len(results) + extra_tests))
     element.set("failures", str(failures + extra_failures))
-    element.set("errors", str(sum(r.status == ERROR for r in results)))
+    element.set("errors", str(sum(r.status == ERROR and report.counts(r) for r in results)))
     element.set("skipped", str(skipped + extra_tests - extra_failures))
 
 

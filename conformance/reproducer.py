@@ -106,6 +106,20 @@ def schedule(
     built = target.schedule_source(case, check.dtype, check.entry.flavor)
     theirs, statements = _tensorflow_schedule(case, check, oracle)
     where = f"{case.id} on {check.entry.label}, {check.dtype}, {check.path} path"
+    if case.step_input is not None:  # one call, on the step as a user passes it
+        return _lines(
+            [
+                *_comment(f"{where}: the target and TensorFlow given the step {case.step_input}."),
+                *_header(oracle, built.imports, statements, kernels),
+                "",
+                f"STEP = {case.step_input}  # as a user passes it",
+                built.render(0, "TARGET = "),
+                *theirs,
+                "",
+                "",
+                *_step_input_evaluation(),
+            ]
+        )
     around = " and the steps around it" if len(shown) > 1 else ""
     lines = [
         *_comment(f"{where}: the target and TensorFlow at step {case.steps[index]}{around}."),
@@ -137,6 +151,20 @@ def _scalar_evaluation() -> list[str]:
     ]
 
 
+def _step_input_evaluation() -> list[str]:
+    return [
+        "def value(function, step):",
+        "    try:",
+        "        return repr(np.asarray(function(step)).tolist())",
+        "    except Exception as error:",
+        '        return f"raises {type(error).__name__}: {error}"',
+        "",
+        "",
+        'print(f"step {STEP!r}: target {value(TARGET, STEP)}, "',
+        '      f"TensorFlow {value(tensorflow, STEP)}")',
+    ]
+
+
 def _vector_evaluation(target: Target, kernels: bool) -> list[str]:
     if kernels:
         ours = [
@@ -165,7 +193,8 @@ def _tensorflow_schedule(case: Case, check: Check, oracle: Oracle) -> tuple[list
     entry = check.entry
     _, name = case.api.split(".", 1)
     arguments = tuple(kwargs(case.params))
-    step = f"tf.constant(step, tf.{case.step_dtype})"
+    # A step as a user passes it goes to TensorFlow as it is; otherwise the optimizer's tensor.
+    step = "step" if case.step_input is not None else f"tf.constant(step, tf.{case.step_dtype})"
     if entry.key in ("tf.keras", "tf_keras", "tfa"):
         if entry.key == "tfa":
             callee, statements = f"tfa.optimizers.{name}", ["import tensorflow_addons as tfa"]
@@ -216,8 +245,14 @@ def _stored_schedule(case: Case, check: Check, oracle: Oracle) -> tuple[list[str
         "def tensorflow(step):",
         "    if STORED.raised:",
         '        raise RuntimeError(f"TensorFlow raised {STORED.error} at {STORED.phase}")',
-        "    where = np.searchsorted(RECORD['steps'], step)",
     ]
+    if case.step_input is not None:  # one call: what TensorFlow returned for that step
+        lines.append("    return STORED.values.reshape(np.shape(step))")
+        return lines, [
+            _stored_set(oracle)[1],
+            "from conformance.vectors.format import decode_outcome",
+        ]
+    lines.append("    where = np.searchsorted(RECORD['steps'], step)")
     if check.path == "scalar":
         lines += [
             "    if STORED.step_errors is not None and STORED.step_errors[where] is not None:",

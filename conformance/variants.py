@@ -46,6 +46,7 @@ import numpy as np
 
 import reference
 from conformance.cases import Expr, OptimizerCase, SparseGradients
+from conformance.cases.model import BAD_INPUT
 from conformance.targets import Target
 
 #: variant -> its values, TensorFlow's usual choice first.
@@ -110,7 +111,7 @@ def unmodelled(case: OptimizerCase) -> str | None:
     another family."""
     if isinstance(case.gradients, SparseGradients):
         return "sparse-gradient cases are defined by TensorFlow's form only"
-    if "bad-input" in case.tags:
+    if BAD_INPUT in case.tags:
         return "a bad input gets TensorFlow's own answer, which no variant formula changes"
     if case.family not in _ADAM + _RMSPROP:
         return f"no variant formula of {case.family}"

@@ -278,7 +278,7 @@ class TensorLike(np.ndarray):
       kernels (:func:`float32_kernels`). tensorflow-addons hands ``scale_fn`` a float32 tensor,
       so ``0.9 ** c`` in the user's lambda runs TensorFlow's float32 ``pow``; on a plain numpy
       array it would run numpy's ``power``, which numpy may compute with its own SIMD
-      approximation (numpy 1.26 on an AVX-512 machine is 2 ULPs away from ``powf``).
+      approximation (numpy 1.26 on an AVX512 machine is 2 ULPs away from ``powf``).
     """
 
     _KERNELS = {np.power: "pow", np.exp: "exp", np.log: "log", np.cos: "cos"}

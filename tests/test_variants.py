@@ -152,7 +152,8 @@ def test_declared_variant_conforms_and_the_distance_from_tf_is_stated(tmp_path, 
     status, report = _run(tmp_path, target, "optimizers.Adam", "--variant", "adam-epsilon=standard")
     assert status == 0, [c.get("message") for c in report["checks"] if c["status"] != "pass"]
     assert report["metadata"]["selection"]["variants"] == {"adam-epsilon": "standard"}
-    for row in report["rows"]:
+    # No variant formula changes TensorFlow's answer to a bad input: those rows are n/a.
+    for row in (row for row in report["rows"] if not row["bad_inputs"]):
         assert row["verdict"].startswith("pass, variant adam-epsilon=standard (TF differs by ")
         # The paper's form is far from TensorFlow's where epsilon matters (tiny gradients).
         assert row["variant_differs_from_tf"] > 1e-2
@@ -203,4 +204,5 @@ def test_class_attribute_declares_the_variant(tmp_path, monkeypatch):
         for name in [m for m in sys.modules if m.startswith("declared_ones")]:
             del sys.modules[name]
     assert status == 0, [c.get("message") for c in report["checks"] if c["status"] != "pass"]
-    assert {row["variant"] for row in report["rows"]} == {"rmsprop-init=ones"}
+    valid = [row for row in report["rows"] if not row["bad_inputs"]]
+    assert {row["variant"] for row in valid} == {"rmsprop-init=ones"}

@@ -151,6 +151,28 @@ def test_reproducers_run_pasted_into_python_against_the_vectors(tmp_path):
     assert "step 5: target 0.05000000074505806, TensorFlow 0.10000000149011612" in finished.stdout
 
 
+def _step_by_hand_reproduced(tmp_path, *against: str) -> None:
+    """The minimal target converts a string step that TensorFlow refuses: the reproducer of
+    that check calls both with the string, once, and prints the one's value, the other's
+    exception."""
+    case = "inverse_time_decay/bad-input/step-str"
+    status, report = _check(tmp_path, "--target", "minimal_target", "--case", case, *against)
+    assert status == 0  # a bad input, not counted
+    failing = [c for c in report["checks"] if c["status"] == "fail"]
+    assert {c["entry_point"] for c in failing} == {"compat_v1.eager", "compat_v1.graph"}
+    outputs = _run_programs(["\n".join(c["reproducer"]) for c in failing])
+    for output in outputs:
+        assert re.search(
+            r"^step '3': target [0-9.e-]+, TensorFlow raises .*UnimplementedError",
+            output,
+            re.MULTILINE,
+        ), output
+
+
+def test_a_step_passed_by_hand_is_reproduced_as_passed(tmp_path):
+    _step_by_hand_reproduced(tmp_path, *VECTORS)
+
+
 def test_first_divergence_is_data_in_json_and_junit(tmp_path):
     status, report = _check(
         tmp_path,
@@ -234,17 +256,21 @@ def test_the_variant_a_failing_adam_follows_is_named(tmp_path, capsys):
     status, report = _check(tmp_path, *argv, "--dtype", "float32", *VECTORS)
     assert status == 1
     for row in report["rows"]:
-        assert row["diagnosis"]["kind"] == VARIANT
-        assert "adam-epsilon=standard" in row["diagnosis"]["variants"]
-    # Variants are defined for dense gradients without Keras's options: there, every failing
-    # check follows it; the others say why no variant was tried.
-    failing = [c for c in report["checks"] if c["status"] == "fail"]
+        if not row["bad_inputs"]:
+            assert row["diagnosis"]["kind"] == VARIANT
+            assert "adam-epsilon=standard" in row["diagnosis"]["variants"]
+    # Variants are defined for dense gradients without Keras's options, on valid inputs: there,
+    # every failing check follows it; the others say why no variant was tried.
+    failing = [
+        c for c in report["checks"] if c["status"] == "fail" and "/bad-input/" not in c["case"]
+    ]
     dense = [c for c in failing if "sparse" not in c["case"] and "/options/" not in c["case"]]
     assert dense and all(c["diagnosis"]["variants"] == ["adam-epsilon=standard"] for c in dense)
     untried = [c for c in failing if c["diagnosis"]["kind"] == "differs"]
     assert untried and all("/options/" in c["case"] for c in untried)
     assert all(c["diagnosis"]["variants_untried"] for c in untried)
-    assert sum(row["diagnosis"]["untried"] for row in report["rows"]) == len(untried)
+    counted = [row for row in report["rows"] if not row["bad_inputs"]]
+    assert sum(row["diagnosis"]["untried"] for row in counted) == len(untried)
     _, table = _table(capsys, *argv, "--dtype", "float32", *VECTORS)
     assert "declare it (--variant adam-epsilon=standard)" in _words(table)
 
@@ -354,8 +380,10 @@ def test_case_steps_entry_point_and_flavor_narrow_the_checks(tmp_path):
     )
     assert status == 0
     assert {c["entry_point"] for c in report["checks"]} == {"tf_keras"}
-    # Updates 0, 1, 2 are stored: three rows compared per trajectory (none where both raise).
-    assert {c["steps_checked"] for c in report["checks"] if c["status"] == "pass"} <= {0, 3}
+    # Updates 0, 1, 2 are stored: three rows compared per trajectory (none where both raise;
+    # the bad-input catalogue's are one or two updates long).
+    passed = [c for c in report["checks"] if c["status"] == "pass"]
+    assert {c["steps_checked"] for c in passed if "/bad-input/" not in c["case"]} <= {0, 3}
     assert max(c.get("steps_checked", 0) for c in report["checks"]) == 3
 
 
@@ -406,8 +434,17 @@ def test_the_minimal_target_is_the_contracts_and_passes(tmp_path):
     status, report = _check(
         tmp_path, "--target", "minimal_target", "--api", *apis, "optimizers.Adam", *VECTORS
     )
-    assert status == 0, [c.get("message") for c in report["checks"] if c["status"] != "pass"]
-    assert {row["verdict"] for row in report["rows"]} == {"pass"}
+    counted = [c for c in report["checks"] if "/bad-input/" not in c["case"]]
+    assert status == 0, [c.get("message") for c in counted if c["status"] != "pass"]
+    assert {row["verdict"] for row in report["rows"] if not row["bad_inputs"]} == {"pass"}
+    # It does not check its inputs: its bad-input rows say so, and do not fail the run...
+    bad = [row for row in report["rows"] if row["bad_inputs"]]
+    assert bad and not any(row["counted"] for row in bad)
+    unlike = sum(row["failed"] + row["errors"] for row in bad)
+    assert unlike and report["totals"]["bad_inputs_unlike_tf"] == unlike
+    assert {row["verdict"] for row in bad if row["failed"]} <= {
+        f"unlike TF ({row['failed'] + row['errors']})" for row in bad
+    }
     assert list(report["not_implemented"]) == ["optimizers.Adam"]
     statuses = {c["case"]: c["status"] for c in report["checks"]}
     assert statuses["compat_v1.GradientDescentOptimizer/sparse/plain"] == "pass"
@@ -419,6 +456,20 @@ def test_the_minimal_target_is_the_contracts_and_passes(tmp_path):
         tmp_path, "--target", "minimal_target", "--api", *apis, "--require-all", *VECTORS
     )
     assert status == 1 and report["passed"] is False
+    # ... unless asked.
+    status, report = _check(
+        tmp_path,
+        "--target",
+        "minimal_target",
+        "--case",
+        "*/bad-input/*",
+        "--api",
+        *apis,
+        "--require-bad-inputs",
+        *VECTORS,
+    )
+    assert status == 1 and report["passed"] is False and report["require_bad_inputs"]
+    assert all(row["counted"] and row["bad_inputs"] for row in report["rows"])
 
 
 def test_a_target_without_indexed_slices_has_sparse_cases_not_implemented(tmp_path, monkeypatch):
@@ -638,6 +689,11 @@ def test_reproducers_run_pasted_into_python_against_live_tensorflow(tmp_path):
     paths = {(c["dtype"], c["path"]) for c in checks}
     assert ("float32", "vector") in paths and ("float32", "trajectory") in paths
     _assert_reproduced(checks)
+
+
+@needs_tensorflow
+def test_a_step_passed_by_hand_is_reproduced_as_passed_live(tmp_path):
+    _step_by_hand_reproduced(tmp_path)
 
 
 @needs_tensorflow

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from conformance.cases.model import (
+    BAD_INPUT,
     Case,
     ExplicitGradients,
     Literal,
@@ -32,7 +33,7 @@ from conformance.cases.model import (
     schedule_case,
 )
 
-TAG = "bad-input"
+TAG = BAD_INPUT
 
 #: The float32 subnormal every case uses: below the smallest normal float32 (1.18e-38).
 SUBNORMAL = 1e-40

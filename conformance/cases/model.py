@@ -20,6 +20,10 @@ from typing import Any
 
 import numpy as np
 
+#: The tag of the bad-input catalogue (:mod:`conformance.cases.bad_inputs`): a report counts
+#: their failures apart (``--require-bad-inputs`` counts them as failures).
+BAD_INPUT = "bad-input"
+
 #: Steps where float32 stops representing every integer, and the largest int32.
 FAR_STEPS = (2**24 - 1, 2**24, 2**24 + 1, 2**31 - 1)
 

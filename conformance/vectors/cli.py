@@ -140,6 +140,12 @@ def add_commands(commands, report_formats) -> None:
         "(default: reported as 'not implemented')",
     )
     compare.add_argument(
+        "--require-bad-inputs",
+        action="store_true",
+        help="a bad input (the bad-input catalogue) answered otherwise than TensorFlow "
+        "fails the run (default: reported in the API's 'bad inputs' row, not counted)",
+    )
+    compare.add_argument(
         "--report",
         choices=tuple(report_formats),
         default="table",
@@ -298,6 +304,7 @@ def compare(options: argparse.Namespace) -> int:
         unavailable={},
         not_implemented=missing,
         require_all=options.require_all,
+        require_bad_inputs=options.require_bad_inputs,
         metadata=running.metadata(
             target={
                 "name": str(target["name"]),

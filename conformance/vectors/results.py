@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from conformance import optimizer_check, reproducer, schedule_check
-from conformance.cases import Case, OptimizerCase, SparseGradients
+from conformance.cases import Case, ExplicitGradients, OptimizerCase, SparseGradients
 from conformance.check import Check, plan
 from conformance.compare import Verdict, compare
 from conformance.oracles import EntryPoint
@@ -399,13 +399,14 @@ def cases_document(oracle: Vectors, apis: Iterable[str]) -> dict:
 
 def _optimizer_cases(oracle: Vectors, api: str) -> list[dict]:
     """An optimizer API's cases with their numbers: the initial parameters and every step's
-    gradients (float64; TensorFlow was fed them rounded to float32)."""
+    gradients (float64; TensorFlow was fed them rounded to float32), or for the bad-input
+    catalogue's explicit gradients each variable and gradient as written (its own dtype and
+    shape; ``None``: no gradient)."""
     document = oracle.document(api)
     entries = {e["key"]: e for e in document["entry_points"]}
     found = []
     for record in document["cases"]:
         case = vf.optimizer_case_from_record(api, record)
-        arrays = vf.gradient_arrays(case.gradients)
         item = {
             "case": record["id"],
             "api": api,
@@ -419,8 +420,14 @@ def _optimizer_cases(oracle: Vectors, api: str) -> list[dict]:
             ],
             "updates": record["updates"],
             "shapes": list(case.gradients.shapes),
-            "initial_params": vf.encode_values(arrays["initial_params"]),
         }
+        if isinstance(case.gradients, ExplicitGradients):
+            written = vf.encode_gradients(case.gradients)
+            item["initial"], item["explicit_gradients"] = written["initial"], written["updates"]
+            found.append(item)
+            continue
+        arrays = vf.gradient_arrays(case.gradients)
+        item["initial_params"] = vf.encode_values(arrays["initial_params"])
         if isinstance(case.gradients, SparseGradients):
             item["indices"] = [vf.encode_values(row) for row in arrays["indices"]]
             item["values"] = [[vf.encode_values(v) for v in step] for step in arrays["values"]]
