@@ -101,11 +101,21 @@ def flush_subnormals(x) -> np.ndarray:
     x = np.asarray(x)
     if x.dtype != np.float32:
         return x
-    magnitude = np.abs(x)
-    subnormal = (magnitude < np.float32(np.finfo(np.float32).tiny)) & (magnitude != 0)
-    if not subnormal.any():
+    if x.ndim == 0:  # most operands are scalars: Python's float comparison is the cheap test
+        if not 0.0 < abs(float(x)) < _SMALLEST_NORMAL:
+            return x
+        return np.asarray(np.copysign(np.float32(0), x))
+    # The bits without the sign, minus one, as uint32: below 2**23 - 1 exactly for a subnormal
+    # (zero wraps around to 2**32 - 1); one pass over the array, and most have none.
+    shifted = (x.view(np.uint32) & np.uint32(0x7FFFFFFF)) - np.uint32(1)
+    if x.size == 0 or shifted.min() >= np.uint32(0x7FFFFF):
         return x
+    subnormal = shifted < np.uint32(0x7FFFFF)
     return np.where(subnormal, np.copysign(np.float32(0), x), x).astype(np.float32)
+
+
+#: float32's smallest normal number (1.18e-38).
+_SMALLEST_NORMAL = np.float32(np.finfo(np.float32).tiny)
 
 
 def ieee() -> contextlib.AbstractContextManager:

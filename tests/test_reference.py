@@ -17,6 +17,7 @@ import reference
 from conformance import registry
 from conformance.cases import CASES
 from conformance.targets import Target, fed_steps
+from reference import _arith
 
 SCHEDULE_CASES = [c for c in CASES if c.api.startswith("schedules.")]
 REFERENCE = Target("reference", reference)
@@ -128,3 +129,32 @@ def test_tensor_like_powers_are_the_c_librarys_powf():
         f"vs powf {expected[mismatched[:3]]}"
     )
     assert type(_arith.tensor_like(exponents, "float64")) is np.ndarray
+
+
+def test_flush_subnormals_is_its_definition_bit_for_bit():
+    """Subnormal float32 values (0 < |x| < 2**-126) become zeros of their sign; everything
+    else, nan and inf included, is returned as it is: checked on every special value and on
+    random bit patterns, scalars (the fast path) and arrays, contiguous or not."""
+    rng = np.random.default_rng(0)
+    special = np.array(
+        [0.0, -0.0, np.nan, np.inf, -np.inf, 1e-40, -1e-40, 1e-45, -1e-45, 2.0**-126, 3e38],
+        np.float32,
+    )
+    below = np.nextafter(np.float32(2.0**-126), np.float32(0))  # the largest subnormal
+    random_bits = rng.integers(0, 2**32, 100_000, dtype=np.uint64).astype(np.uint32)
+    subnormal_bits = rng.integers(1, 2**23, 10_000, dtype=np.uint32) | np.uint32(2**31)
+    values = np.concatenate(
+        [special, [below, -below], random_bits.view(np.float32), subnormal_bits.view(np.float32)]
+    )
+
+    def defined(x: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore"):  # signalling nan among the random bits
+            magnitude = np.abs(x.astype(np.float64))
+        zero = np.copysign(np.zeros_like(x), x)
+        return np.where((magnitude > 0) & (magnitude < 2.0**-126), zero, x)
+
+    for array in (values, values[::3], values[:0]):
+        assert _arith.flush_subnormals(array).tobytes() == defined(array).tobytes()
+    for value in values[:2000]:
+        flushed = _arith.flush_subnormals(value)
+        assert flushed.shape == () and flushed.tobytes() == defined(np.asarray(value)).tobytes()
