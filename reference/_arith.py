@@ -32,7 +32,7 @@ from typing import Protocol, Union
 
 import numpy as np
 
-from reference import _rsqrt
+from reference import _ftz, _rsqrt
 
 DTYPES: tuple[str, ...] = ("float32", "float64")
 Step = Union[int, float, np.integer, np.floating, np.ndarray]
@@ -280,7 +280,8 @@ class TensorLike(np.ndarray):
     that the formulas read as plain numpy and still compute TensorFlow's way:
 
     * denormals-are-zero and flush-to-zero (see :func:`flush_subnormals`): every operand of a
-      numpy operation is flushed before it, every float32 result after it. The exceptions are
+      numpy operation is flushed before it, every float32 result after it (by the CPU itself
+      where :mod:`reference._ftz` proves it can, else in numpy). The exceptions are
       the operations TensorFlow does on the sign bit alone (``-x``, ``abs``, ``copysign``),
       which keep a subnormal, and selections (``np.where``), which compute nothing;
     * a Python number meeting it is rounded to float32 first, as TensorFlow converts it;
@@ -297,15 +298,25 @@ class TensorLike(np.ndarray):
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         plain = [_operand(x) for x in inputs]
-        if ufunc not in self._SIGN_BIT:
-            plain = [flush_subnormals(x) if isinstance(x, np.ndarray) else x for x in plain]
+        if ufunc in self._SIGN_BIT:
+            return _as_tensor_like(getattr(ufunc, method)(*plain, **kwargs), flush=False)
+        if (
+            method == "__call__"
+            and ufunc in _ftz.HARDWARE_UFUNCS
+            and _ftz.AVAILABLE
+            and all(getattr(x, "dtype", None) == np.float32 for x in plain)
+        ):
+            # The CPU flushes operands and result as TensorFlow's kernels do (only faster);
+            # float32 only: a float64 operation is not TensorFlow's float32 arithmetic.
+            return _as_tensor_like(_ftz.call(ufunc, plain, kwargs), flush=False)
+        plain = [flush_subnormals(x) if isinstance(x, np.ndarray) else x for x in plain]
         name = self._KERNELS.get(ufunc)
         if method == "__call__" and name is not None and not kwargs:
             operands = [np.asarray(x, dtype=np.float32) for x in plain]
             result = getattr(_kernels, name)(*operands)
         else:
             result = getattr(ufunc, method)(*plain, **kwargs)
-        return _as_tensor_like(result, flush=ufunc not in self._SIGN_BIT)
+        return _as_tensor_like(result, flush=True)
 
     def __array_function__(self, func, types, args, kwargs):
         # np.where, np.stack, ...: numpy's own implementation, the float32 result a TensorLike

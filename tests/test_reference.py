@@ -9,6 +9,7 @@ from __future__ import annotations
 import doctest
 import importlib
 import pkgutil
+import platform
 
 import numpy as np
 import pytest
@@ -17,7 +18,7 @@ import reference
 from conformance import registry
 from conformance.cases import CASES
 from conformance.targets import Target, fed_steps
-from reference import _arith
+from reference import _arith, _ftz
 
 SCHEDULE_CASES = [c for c in CASES if c.api.startswith("schedules.")]
 REFERENCE = Target("reference", reference)
@@ -114,7 +115,7 @@ def test_tensor_like_powers_are_the_c_librarys_powf():
     import ctypes
     import ctypes.util
 
-    from reference import _arith
+    from reference import _arith, _ftz
 
     powf = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6").powf
     powf.restype, powf.argtypes = ctypes.c_float, [ctypes.c_float, ctypes.c_float]
@@ -131,11 +132,10 @@ def test_tensor_like_powers_are_the_c_librarys_powf():
     assert type(_arith.tensor_like(exponents, "float64")) is np.ndarray
 
 
-def test_flush_subnormals_is_its_definition_bit_for_bit():
-    """Subnormal float32 values (0 < |x| < 2**-126) become zeros of their sign; everything
-    else, nan and inf included, is returned as it is: checked on every special value and on
-    random bit patterns, scalars (the fast path) and arrays, contiguous or not."""
-    rng = np.random.default_rng(0)
+def _float32_edge_values(seed: int = 0) -> np.ndarray:
+    """Every special float32 value, the boundary of the subnormals, random bit patterns and
+    random subnormals of both signs."""
+    rng = np.random.default_rng(seed)
     special = np.array(
         [0.0, -0.0, np.nan, np.inf, -np.inf, 1e-40, -1e-40, 1e-45, -1e-45, 2.0**-126, 3e38],
         np.float32,
@@ -143,18 +143,53 @@ def test_flush_subnormals_is_its_definition_bit_for_bit():
     below = np.nextafter(np.float32(2.0**-126), np.float32(0))  # the largest subnormal
     random_bits = rng.integers(0, 2**32, 100_000, dtype=np.uint64).astype(np.uint32)
     subnormal_bits = rng.integers(1, 2**23, 10_000, dtype=np.uint32) | np.uint32(2**31)
-    values = np.concatenate(
+    return np.concatenate(
         [special, [below, -below], random_bits.view(np.float32), subnormal_bits.view(np.float32)]
     )
 
-    def defined(x: np.ndarray) -> np.ndarray:
-        with np.errstate(invalid="ignore"):  # signalling nan among the random bits
-            magnitude = np.abs(x.astype(np.float64))
-        zero = np.copysign(np.zeros_like(x), x)
-        return np.where((magnitude > 0) & (magnitude < 2.0**-126), zero, x)
 
+def _flushed_by_definition(x: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore"):  # signalling nan among the random bits
+        magnitude = np.abs(x.astype(np.float64))
+    zero = np.copysign(np.zeros_like(x), x)
+    return np.where((magnitude > 0) & (magnitude < 2.0**-126), zero, x)
+
+
+def test_flush_subnormals_is_its_definition_bit_for_bit():
+    """Subnormal float32 values (0 < |x| < 2**-126) become zeros of their sign; everything
+    else, nan and inf included, is returned as it is: checked on every special value and on
+    random bit patterns, scalars (the fast path) and arrays, contiguous or not."""
+    values = _float32_edge_values()
     for array in (values, values[::3], values[:0]):
-        assert _arith.flush_subnormals(array).tobytes() == defined(array).tobytes()
+        flushed = _arith.flush_subnormals(array)
+        assert flushed.tobytes() == _flushed_by_definition(array).tobytes()
     for value in values[:2000]:
         flushed = _arith.flush_subnormals(value)
-        assert flushed.shape == () and flushed.tobytes() == defined(np.asarray(value)).tobytes()
+        assert flushed.shape == ()
+        assert flushed.tobytes() == _flushed_by_definition(np.asarray(value)).tobytes()
+
+
+def test_the_cpus_flush_to_zero_is_used_where_it_can_be():
+    # x86-64 with glibc (this project's CI) must take the fast path: a silent fallback to
+    # flushing in numpy would give the same values, four times slower (issue 14).
+    expected = platform.machine() in ("x86_64", "AMD64") and platform.libc_ver()[0] == "glibc"
+    assert _ftz.AVAILABLE == expected
+
+
+@pytest.mark.skipif(not _ftz.AVAILABLE, reason="no x86-64 MXCSR control here (glibc x86-64 only)")
+@pytest.mark.parametrize("ufunc", sorted(_ftz.HARDWARE_UFUNCS, key=lambda u: u.__name__))
+def test_the_cpus_flush_to_zero_is_the_definition_bit_for_bit(ufunc):
+    """What the CPU computes with FTZ and DAZ set (reference._ftz) is the definition: the
+    operands flushed, the operation, the result flushed; on arrays and on numpy scalars (numpy
+    computes each its own way), every pair of special and random values."""
+    values = _float32_edge_values(1)
+    operands = [values, np.random.default_rng(2).permutation(values)][: ufunc.nin]
+
+    def defined(*xs):
+        return _arith.flush_subnormals(ufunc(*[_arith.flush_subnormals(x) for x in xs]))
+
+    with np.errstate(all="ignore"):
+        assert _ftz.call(ufunc, operands, {}).tobytes() == defined(*operands).tobytes()
+        for scalars in zip(*(x[:3000] for x in operands)):
+            by_cpu = np.asarray(_ftz.call(ufunc, scalars, {}))
+            assert by_cpu.tobytes() == np.asarray(defined(*scalars)).tobytes(), scalars
