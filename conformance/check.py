@@ -10,6 +10,7 @@ The command line and the pytest suite plan with :func:`plan` and run with ``run_
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -109,3 +110,40 @@ def plan(oracle: Oracle, cases: Iterable[Case | OptimizerCase]) -> list[Check]:
                 modes = [m for m in MODES if case.step_input is None or m[1] == "scalar"]
                 found += [Check(case, entry, dtype, path) for dtype, path in modes]
     return found
+
+
+#: What :func:`part` selects: everything, the quick sample, or everything but the sample.
+PARTS: tuple[str, ...] = ("all", "sample", "rest")
+
+#: One optimizer case in this many is in the quick sample (besides the first of each group).
+SAMPLE_ONE_IN = 8
+
+
+def in_sample(check: Check, first_of_group: bool) -> bool:
+    """Whether ``check`` is in the quick sample: every schedule check and every bad input (a
+    schedule costs microseconds a step, a bad input a few steps); of the optimizer trajectories
+    (a thousand steps of Python each, nine tenths of the time), the first of each API, entry
+    point and dtype, and one case in :data:`SAMPLE_ONE_IN` chosen by a digest of its id, so that
+    a case sampled is sampled on every entry point and in every run."""
+    if not check.is_optimizer or check.bad_input or first_of_group:
+        return True
+    digest = hashlib.sha256(check.case.id.encode()).digest()
+    return digest[0] % SAMPLE_ONE_IN == 0
+
+
+def part(checks: Iterable[Check], which: str) -> list[Check]:
+    """``checks`` (in :func:`plan`'s order) restricted to a part: ``all``, the quick ``sample``
+    (:func:`in_sample`) or the ``rest``; the sample and the rest are disjoint, and together
+    every check."""
+    if which not in PARTS:
+        raise ValueError(f"part must be one of {', '.join(PARTS)}. Received: {which!r}")
+    chosen, groups = [], set()
+    for check in checks:
+        group = (check.case.api, check.entry.key, check.dtype)
+        first = check.is_optimizer and not check.bad_input and group not in groups
+        if first:
+            groups.add(group)
+        if which == "all" or in_sample(check, first) == (which == "sample"):
+            chosen.append(check)
+    return chosen
+

@@ -4,6 +4,7 @@
 TensorFlow.
 
     pytest --pyargs conformance --target PKG [--against vectors [--tf-version X.Y.Z]]
+                                [--part sample|rest]
 
 Options must come from a plugin, not from a ``conftest.py`` of the suite: with ``--pyargs``
 pytest reads the command line before it knows where the package is, so it has not loaded that
@@ -39,6 +40,14 @@ def pytest_addoption(parser) -> None:
         action="store_true",
         help="a bad input (the bad-input catalogue, marked bad_input) answered otherwise than "
         "TensorFlow fails (default: xfail, with what TensorFlow answers)",
+    )
+    group.addoption(
+        "--part",
+        choices=("all", "sample", "rest"),
+        default="all",
+        help="which checks of the catalogue: all (default); sample, a quick run (every schedule "
+        "check and bad input, and about one optimizer case in eight, at least one per API, "
+        "entry point and dtype); rest, all but the sample",
     )
     group.addoption(
         "--tf-version",

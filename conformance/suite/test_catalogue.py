@@ -9,7 +9,7 @@ import pytest
 
 from conformance import optimizer_check, registry, schedule_check
 from conformance.cases import CASES, OPTIMIZER_CASES
-from conformance.check import NotApplicable, NotImplementedPart, plan
+from conformance.check import NotApplicable, NotImplementedPart, part, plan
 from conformance.pytest_plugin import oracle_of
 from conformance.run import run_check
 
@@ -18,6 +18,7 @@ def pytest_generate_tests(metafunc) -> None:
     if "check" in metafunc.fixturenames:
         found = oracle_of(metafunc.config)
         checks = plan(found, (*CASES, *OPTIMIZER_CASES)) if found is not None else []
+        checks = part(checks, metafunc.config.getoption("part"))
         params = [
             pytest.param(c, id=c.id, marks=[pytest.mark.bad_input] if c.bad_input else [])
             for c in checks
