@@ -146,4 +146,3 @@ def part(checks: Iterable[Check], which: str) -> list[Check]:
         if which == "all" or in_sample(check, first) == (which == "sample"):
             chosen.append(check)
     return chosen
-

@@ -115,7 +115,7 @@ def test_tensor_like_powers_are_the_c_librarys_powf():
     import ctypes
     import ctypes.util
 
-    from reference import _arith, _ftz
+    from reference import _arith
 
     powf = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6").powf
     powf.restype, powf.argtypes = ctypes.c_float, [ctypes.c_float, ctypes.c_float]
