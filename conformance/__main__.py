@@ -127,6 +127,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="only the entry points the target mirrors with these flavours",
     )
     check.add_argument(
+        "--part",
+        choices=("all", "sample", "rest"),  # conformance.check.PARTS, without importing it
+        default="all",
+        help="a quick run: 'sample' checks every schedule case and bad input and about one "
+        "optimizer case in eight (at least one per API, entry point and dtype); 'rest' the "
+        "others (default: all)",
+    )
+    check.add_argument(
         "--max-ulp",
         type=int,
         metavar="N",

@@ -24,7 +24,7 @@ from conformance import optimizer_check, registry, schedule_check, variants
 from conformance import report as reporting
 from conformance import run as running
 from conformance.cases import OptimizerCase
-from conformance.check import Check, Options, plan
+from conformance.check import Check, Options, part, plan
 
 
 def check(options: argparse.Namespace) -> int:
@@ -55,6 +55,7 @@ def _run(options, cases, selected, settings, target, declared, progress) -> int:
     cases = [case for case in cases if case.api in running_apis and _in_window(case, settings)]
     checks = [c for c in plan(oracle, cases) if options.dtype in (None, c.dtype)]
     checks = [c for c in checks if _entry_selected(c, options)]
+    checks = part(checks, getattr(options, "part", "all"))
     unavailable = {
         api: oracle.missing_reason(api) for api in running_apis if not oracle.entry_points(api)
     }
@@ -208,9 +209,12 @@ def _entry_selected(check: Check, options: argparse.Namespace) -> bool:
 
 
 def _narrowed(options: argparse.Namespace) -> bool:
-    return any(
-        getattr(options, name, None)
-        for name in ("case", "entry_point", "flavor", "steps", "max_ulp", "strict")
+    return (
+        any(
+            getattr(options, name, None)
+            for name in ("case", "entry_point", "flavor", "steps", "max_ulp", "strict")
+        )
+        or getattr(options, "part", "all") != "all"
     )
 
 
@@ -222,6 +226,8 @@ def _filters(options: argparse.Namespace, settings: Options) -> dict:
             found[{"case": "cases", "entry_point": "entry_points", "flavor": "flavors"}[key]] = (
                 list(getattr(options, key))
             )
+    if getattr(options, "part", "all") != "all":
+        found["part"] = options.part
     if settings.windowed:
         found["steps"] = options.steps
     if settings.max_ulp is not None:

@@ -4,9 +4,12 @@ be every check once, and the sample must reach every API, entry point and dtype.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from conformance import run
+from conformance.__main__ import main
 from conformance.cases import CASES, OPTIMIZER_CASES
 from conformance.check import PARTS, part, plan
 
@@ -56,3 +59,22 @@ def test_an_unknown_part_is_refused(checks):
     assert PARTS == ("all", "sample", "rest")
     with pytest.raises(ValueError, match="part must be one of all, sample, rest"):
         part(checks, "most")
+
+
+def test_the_command_line_takes_the_same_parts(tmp_path):
+    # `check --part` selects as the suite's --part does, among the checks the other options
+    # select, and the report says so.
+    def checked(which: str) -> tuple[set[str], dict]:
+        output = tmp_path / f"{which}.json"
+        argv = ["check", "--against", "vectors", "--api", "compat_v1.RMSPropOptimizer"]
+        status = main([*argv, "--part", which, "--report", "json", "--output", str(output)])
+        report = json.loads(output.read_text())
+        assert status == 0, which
+        return {c["id"] for c in report["checks"]}, report["metadata"]["selection"]
+
+    everything, selection = checked("all")
+    assert "part" not in selection
+    sample, selection = checked("sample")
+    assert selection["part"] == "sample" and not selection["whole_catalogue"]
+    rest, _ = checked("rest")
+    assert sample and rest and not sample & rest and sample | rest == everything

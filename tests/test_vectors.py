@@ -348,8 +348,9 @@ def test_a_schema_violation_is_a_clear_error(copied_set, capsys, how):
 # -- check and compare against the vectors -----------------------------------------------------
 
 
-#: The versions the whole catalogue is checked against by default: the oldest, the last with
-#: tensorflow-addons' own set beside it, the newest; ``--complete`` (tox -e complete): all.
+#: The versions the catalogue's quick sample (``check --part sample``) is checked against by
+#: default: the oldest, the last with tensorflow-addons' own set beside it, the newest;
+#: ``--complete`` (tox -e complete): the whole catalogue against every version.
 SAMPLED_VERSIONS = {
     TF_VERSIONS[0],
     *[v for v in TF_VERSIONS if tuple(int(p) for p in v.split(".")[:2]) < (2, 16)][-1:],
@@ -358,13 +359,13 @@ SAMPLED_VERSIONS = {
 
 
 @pytest.mark.parametrize(
-    "version",
+    ("version", "part"),
     [
-        v if v in SAMPLED_VERSIONS else pytest.param(v, marks=pytest.mark.complete)
-        for v in TF_VERSIONS
+        *[(v, "sample") for v in TF_VERSIONS if v in SAMPLED_VERSIONS],
+        *[pytest.param(v, "all", marks=pytest.mark.complete) for v in TF_VERSIONS],
     ],
 )
-def test_check_reference_against_vectors_exits_0(version, tmp_path):
+def test_check_reference_against_vectors_exits_0(version, part, tmp_path):
     output = tmp_path / "report.json"
     status = main(
         [
@@ -373,6 +374,8 @@ def test_check_reference_against_vectors_exits_0(version, tmp_path):
             "vectors",
             "--tf-version",
             version,
+            "--part",
+            part,
             "--report",
             "json",
             "--output",
@@ -390,6 +393,7 @@ def test_check_reference_against_vectors_exits_0(version, tmp_path):
     assert set(report["unavailable"]) <= legacy, report["unavailable"]
     checked = {row["api"] for row in report["rows"]}
     assert checked >= set(registry.names()) - legacy
+    assert report["metadata"]["selection"]["whole_catalogue"] == (part == "all")
 
 
 def test_wrong_target_fails_against_vectors(capsys):
