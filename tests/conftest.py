@@ -52,6 +52,12 @@ def pytest_configure(config) -> None:
     config.addinivalue_line(
         "markers", "complete: a member of a slow family that only --complete runs (tox -e complete)"
     )
+    # The harness's own verdicts (mutants, the command line, robustness, variants, the verdict)
+    # are the same code whatever TensorFlow answers: the default run checks them against the
+    # newest TensorFlow (and without it, in notf); complete-tf215-tfa against Keras 2's TF too.
+    config.addinivalue_line(
+        "markers", "harness: a test of the harness's verdicts (tf215-tfa: in complete-tf215-tfa)"
+    )
 
 
 def needs_tensorflow(item) -> bool:

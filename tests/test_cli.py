@@ -21,6 +21,10 @@ from conformance.oracles import EntryPoint
 from conformance.oracles.tensorflow import tensorflow
 from conformance.report import FAIL, NOT_APPLICABLE, PASS, Report, Result, render_table
 
+# Tests of the harness's own verdicts: against the newest TensorFlow by default, against
+# Keras 2's TF too in `tox -e complete-tf215-tfa` (tests/conftest.py, marker 'harness').
+pytestmark = pytest.mark.harness
+
 API = "schedules.ExponentialDecay"
 WRONG_TARGET = "floored_target"
 

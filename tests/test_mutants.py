@@ -22,6 +22,10 @@ from conformance.__main__ import main
 from conformance.cases import LearningRateSpec, cases, optimizer_cases
 from conformance.oracles.tensorflow import tensorflow
 
+# Tests of the harness's own verdicts: against the newest TensorFlow by default, against
+# Keras 2's TF too in `tox -e complete-tf215-tfa` (tests/conftest.py, marker 'harness').
+pytestmark = pytest.mark.harness
+
 needs_tensorflow = pytest.mark.skipif(tensorflow() is None, reason="TensorFlow is not installed")
 
 PACKAGE = "mutants"

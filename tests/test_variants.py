@@ -25,6 +25,10 @@ from conformance.cases import OPTIMIZER_CASES, LearningRateSpec
 from conformance.oracles.tensorflow import tensorflow
 from conformance.targets import Target
 
+# Tests of the harness's own verdicts: against the newest TensorFlow by default, against
+# Keras 2's TF too in `tox -e complete-tf215-tfa` (tests/conftest.py, marker 'harness').
+pytestmark = pytest.mark.harness
+
 needs_tensorflow = pytest.mark.skipif(tensorflow() is None, reason="TensorFlow is not installed")
 
 #: Short trajectories: the formula is what is checked, not the long run.

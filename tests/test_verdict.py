@@ -36,6 +36,10 @@ from conformance.oracles.tensorflow import tensorflow
 from conformance.outcome import Trajectory
 from conformance.trajectory import compare_trajectories
 
+# Tests of the harness's own verdicts: against the newest TensorFlow by default, against
+# Keras 2's TF too in `tox -e complete-tf215-tfa` (tests/conftest.py, marker 'harness').
+pytestmark = pytest.mark.harness
+
 needs_tensorflow = pytest.mark.skipif(tensorflow() is None, reason="TensorFlow is not installed")
 
 ROOT = Path(__file__).resolve().parent.parent
