@@ -29,7 +29,8 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 #
 # ``--complete``: every member of a slow family (a test marked ``complete``); by default a sample
 # runs (e.g. the whole catalogue against the golden vectors of three of the shipped TensorFlow
-# versions, not all nine). ``tox -e complete`` runs the rest.
+# versions, not all nine). ``tox -e complete`` (and complete-tfNNN in the
+# TensorFlow environments) runs the rest.
 
 _NEEDS_TENSORFLOW = "TensorFlow is not installed"
 
