@@ -385,8 +385,8 @@ def _wrap(text: str, indent: int = 0, hanging: int = 2) -> list[str]:
     ) or [""]
 
 
-def _clip(text: str) -> str:
-    return text if len(text) <= WIDTH else text[: WIDTH - 3] + "..."
+def _clip(text: str, width: int = WIDTH) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 #: The Markdown and JSON columns.
@@ -432,9 +432,32 @@ def _cells(row: Row) -> list[str]:
     ]
 
 
-def _table_cells(row: Row) -> list[str]:
+def _table_order(rows: list[Row]) -> list[Row]:
+    """The rows of an API together, each entry point's bad inputs right under its checks."""
+    first: dict[tuple[str, str], int] = {}
+    for index, row in enumerate(rows):
+        first.setdefault((row.api, row.entry), index)
+    api_order = {api: n for n, api in enumerate(dict.fromkeys(row.api for row in rows))}
+    return sorted(rows, key=lambda r: (api_order[r.api], first[(r.api, r.entry)], r.bad_inputs))
+
+
+def _table_labels(rows: list[Row]) -> list[str]:
+    """Indented under the API; a bad-input row under its entry point's row says only that."""
+    labels = []
+    for above, row in zip([None, *rows], rows):
+        under_its_entry = (
+            above is not None
+            and row.bad_inputs
+            and not above.bad_inputs
+            and (above.api, above.entry) == (row.api, row.entry)
+        )
+        labels.append("    bad inputs" if under_its_entry else f"  {row.label}")
+    return labels
+
+
+def _table_cells(row: Row, label: str) -> list[str]:
     return [
-        f"  {row.label}",
+        label,
         str(row.cases),
         str(len(row.results)),
         str(row.count(NOT_APPLICABLE)),
@@ -559,12 +582,17 @@ def render_table(report: Report) -> str:
     are code), the long lists in one line per API unless ``report.verbose``."""
     lines = [part for text in _header_lines(report) for part in _wrap(text)]
     lines.append("")
-    rows = report.rows
-    grid = [list(TABLE_COLUMNS)] + [_table_cells(row) for row in rows]
+    rows = _table_order(report.rows)
+    grid = [list(TABLE_COLUMNS)] + [
+        _table_cells(row, label) for row, label in zip(rows, _table_labels(rows))
+    ]
     widths = [max(len(r[i]) for r in grid) for i in range(len(TABLE_COLUMNS))]
+    # The entry points' labels give way if the rest leaves them too little room.
+    widths[0] = min(widths[0], WIDTH - 2 * (len(widths) - 1) - sum(widths[1:]))
     numeric = set(range(1, len(TABLE_COLUMNS) - 1))
 
     def line(cells: list[str]) -> str:
+        cells = [_clip(cells[0], widths[0]), *cells[1:]]
         return "  ".join(
             c.rjust(w) if i in numeric else c.ljust(w)
             for i, (c, w) in enumerate(zip(cells, widths))
@@ -576,7 +604,7 @@ def render_table(report: Report) -> str:
     for row, cells in zip(rows, grid[1:]):
         if row.api != api:
             api = row.api
-            lines.append(row.api)
+            lines.append(_clip(row.api, WIDTH))
         lines.append(line(cells))
     for name, reason in report.unavailable.items():
         lines.extend(_wrap(f"{name}: not checked here ({reason})"))

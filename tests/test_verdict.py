@@ -734,3 +734,28 @@ def test_a_keras_backend_other_than_tensorflow_is_refused():
     )
     assert finished.returncode == 2
     assert "Keras 3's jax backend" in finished.stderr
+
+
+@pytest.mark.parametrize("tf_version", ["2.15.1", "2.21.0"])
+def test_the_whole_catalogues_table_fits_100_columns_however_it_fails(tmp_path, tf_version):
+    # Every row of the whole catalogue's table, each failing as widely as it can: a four-digit
+    # failure count, bad inputs counted (FAIL) and not (unlike TF), on TF 2.15's entry points
+    # (compat.v1 graph and eager, tf.keras, tfa) and 2.21's.
+    from conformance.cases import CASES, OPTIMIZER_CASES
+    from conformance.check import plan
+    from conformance.report import ERROR, Report, Result, render_table
+
+    _, small = _check(tmp_path, "--api", "ExponentialDecay", "--against", "vectors")
+    checks = plan(running.load_oracle("vectors", tf_version), (*CASES, *OPTIMIZER_CASES))
+    results = [Result(c, ERROR, note="raised") for c in checks]
+    row_firsts = {(r.check.case.api, r.check.entry.key, r.check.bad_input): r for r in results}
+    results += [result for result in row_firsts.values() for _ in range(999)]
+    for require_bad_inputs in (False, True):
+        report = Report(results, {}, small["metadata"], require_bad_inputs=require_bad_inputs)
+        table = render_table(report)
+        lines = table.splitlines()
+        assert max(map(len, lines)) <= 100, max(lines, key=len)
+        assert any(line.startswith("    bad inputs  ") for line in lines)
+        assert "compat_v1.graph" in table
+        verdict = "FAIL (" if require_bad_inputs else "unlike TF ("
+        assert any(line.endswith(")") and verdict in line for line in lines)
