@@ -55,7 +55,7 @@ def _run(options, cases, selected, settings, target, declared, progress) -> int:
     cases = [case for case in cases if case.api in running_apis and _in_window(case, settings)]
     checks = [c for c in plan(oracle, cases) if options.dtype in (None, c.dtype)]
     checks = [c for c in checks if _entry_selected(c, options)]
-    checks = part(checks, getattr(options, "part", "all"))
+    checks = part(checks, _part(options))
     unavailable = {
         api: oracle.missing_reason(api) for api in running_apis if not oracle.entry_points(api)
     }
@@ -208,13 +208,18 @@ def _entry_selected(check: Check, options: argparse.Namespace) -> bool:
     return not flavors or (check.entry.flavor or "tfa") in flavors
 
 
+def _part(options: argparse.Namespace) -> str:
+    """The ``--part`` chosen (``all`` for the commands without it)."""
+    return getattr(options, "part", "all")
+
+
 def _narrowed(options: argparse.Namespace) -> bool:
     return (
         any(
             getattr(options, name, None)
             for name in ("case", "entry_point", "flavor", "steps", "max_ulp", "strict")
         )
-        or getattr(options, "part", "all") != "all"
+        or _part(options) != "all"
     )
 
 
@@ -226,8 +231,8 @@ def _filters(options: argparse.Namespace, settings: Options) -> dict:
             found[{"case": "cases", "entry_point": "entry_points", "flavor": "flavors"}[key]] = (
                 list(getattr(options, key))
             )
-    if getattr(options, "part", "all") != "all":
-        found["part"] = options.part
+    if _part(options) != "all":
+        found["part"] = _part(options)
     if settings.windowed:
         found["steps"] = options.steps
     if settings.max_ulp is not None:

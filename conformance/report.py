@@ -290,9 +290,7 @@ class Report:
         for result in self.results:
             bad = result.check.bad_input
             key = (result.check.case.api, result.check.entry.key, bad)
-            row = rows.setdefault(
-                key, Row(*key[:2], bad_inputs=bad, counted=self.require_bad_inputs or not bad)
-            )
+            row = rows.setdefault(key, Row(*key[:2], bad_inputs=bad, counted=self.counts(result)))
             row.results.append(result)
         return list(rows.values())
 

@@ -51,9 +51,21 @@ def cast(x, dtype: str) -> np.ndarray:
     :class:`TensorLike`, whose arithmetic is TensorFlow's (subnormal operands and results are
     zero); a subnormal value itself is kept, as TensorFlow's conversion keeps it. A number
     beyond float32's range becomes inf, as ``tf.cast`` makes it, without a warning."""
-    with np.errstate(over="ignore"):
-        array = np.asarray(x, dtype=check_dtype(dtype))
+    target = check_dtype(dtype)
+    if getattr(x, "dtype", None) == target or (
+        type(x) is float and (target == np.float64 or abs(x) <= _FLOAT32_MAX)
+    ):
+        # Nothing can overflow: no warning to silence (np.errstate costs more than the cast,
+        # and an optimizer casts every operand of every step).
+        array = np.asarray(x, dtype=target)
+    else:
+        with np.errstate(over="ignore"):
+            array = np.asarray(x, dtype=target)
     return array.view(TensorLike) if array.dtype == np.float32 else array
+
+
+#: float32's largest finite number, as a Python float.
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 class TensorSteps(np.ndarray):
