@@ -309,6 +309,17 @@ class TensorLike(np.ndarray):
     _SIGN_BIT = frozenset({np.negative, np.positive, np.absolute, np.copysign})
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if method == "__call__" and not kwargs and ufunc in _ftz.HARDWARE_UFUNCS and _ftz.AVAILABLE:
+            operands = _float32_operands(inputs)
+            if operands is not None:
+                # The CPU flushes operands and result as TensorFlow's kernels do (only
+                # faster); float32 only: a float64 operation is not TensorFlow's float32
+                # arithmetic. The common case, taken in as few Python steps as it can be (a
+                # trajectory step is some thirty of these).
+                result = _ftz.call(ufunc, operands, kwargs)
+                if result.dtype != _FLOAT32:
+                    return result  # a comparison's booleans
+                return np.asarray(result).view(TensorLike)  # a 0-d array for a numpy scalar
         plain = [_operand(x) for x in inputs]
         if ufunc in self._SIGN_BIT:
             return _as_tensor_like(getattr(ufunc, method)(*plain, **kwargs), flush=False)
@@ -334,6 +345,26 @@ class TensorLike(np.ndarray):
         # np.where, np.stack, ...: numpy's own implementation, the float32 result a TensorLike
         # again (a selection or a copy computes nothing: nothing is flushed).
         return _as_tensor_like(super().__array_function__(func, types, args, kwargs), flush=False)
+
+
+def _float32_operands(inputs: tuple) -> list | None:
+    """The operands as plain float32 numpy (as :func:`_operand` makes them) if every one is a
+    float32 TensorLike, array or numpy scalar, or a Python number; else None."""
+    operands = []
+    for x in inputs:
+        kind = type(x)
+        if kind is TensorLike and x.dtype == _FLOAT32:
+            operands.append(x.view(np.ndarray))
+        elif (kind is np.ndarray or kind is np.float32) and x.dtype == _FLOAT32:
+            operands.append(x)
+        elif kind is float or kind is int:
+            operands.append(np.asarray(x, dtype=np.float32))
+        else:
+            return None
+    return operands
+
+
+_FLOAT32 = np.dtype(np.float32)
 
 
 def _operand(x):
