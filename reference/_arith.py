@@ -309,29 +309,17 @@ class TensorLike(np.ndarray):
     _SIGN_BIT = frozenset({np.negative, np.positive, np.absolute, np.copysign})
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        if method == "__call__" and not kwargs and ufunc in _ftz.HARDWARE_UFUNCS and _ftz.AVAILABLE:
+        if method == "__call__" and ufunc in _ftz.HARDWARE_UFUNCS and _ftz.AVAILABLE:
             operands = _float32_operands(inputs)
             if operands is not None:
                 # The CPU flushes operands and result as TensorFlow's kernels do (only
                 # faster); float32 only: a float64 operation is not TensorFlow's float32
-                # arithmetic. The common case, taken in as few Python steps as it can be (a
-                # trajectory step is some thirty of these).
-                result = _ftz.call(ufunc, operands, kwargs)
-                if result.dtype != _FLOAT32:
-                    return result  # a comparison's booleans
-                return np.asarray(result).view(TensorLike)  # a 0-d array for a numpy scalar
+                # arithmetic. The common case (a trajectory's step is some thirty of these),
+                # first and in few Python steps.
+                return _as_tensor_like(_ftz.call(ufunc, operands, kwargs), flush=False)
         plain = [_operand(x) for x in inputs]
         if ufunc in self._SIGN_BIT:
             return _as_tensor_like(getattr(ufunc, method)(*plain, **kwargs), flush=False)
-        if (
-            method == "__call__"
-            and ufunc in _ftz.HARDWARE_UFUNCS
-            and _ftz.AVAILABLE
-            and all(getattr(x, "dtype", None) == np.float32 for x in plain)
-        ):
-            # The CPU flushes operands and result as TensorFlow's kernels do (only faster);
-            # float32 only: a float64 operation is not TensorFlow's float32 arithmetic.
-            return _as_tensor_like(_ftz.call(ufunc, plain, kwargs), flush=False)
         plain = [flush_subnormals(x) if isinstance(x, np.ndarray) else x for x in plain]
         name = self._KERNELS.get(ufunc)
         if method == "__call__" and name is not None and not kwargs:
@@ -348,19 +336,19 @@ class TensorLike(np.ndarray):
 
 
 def _float32_operands(inputs: tuple) -> list | None:
-    """The operands as plain float32 numpy (as :func:`_operand` makes them) if every one is a
-    float32 TensorLike, array or numpy scalar, or a Python number; else None."""
+    """The operands as :func:`_operand` makes them if every one is then float32, else None."""
     operands = []
     for x in inputs:
         kind = type(x)
-        if kind is TensorLike and x.dtype == _FLOAT32:
-            operands.append(x.view(np.ndarray))
-        elif (kind is np.ndarray or kind is np.float32) and x.dtype == _FLOAT32:
-            operands.append(x)
+        if kind is TensorLike:  # the common cases first, by type alone
+            x = x.view(np.ndarray)
         elif kind is float or kind is int:
-            operands.append(np.asarray(x, dtype=np.float32))
-        else:
+            x = np.asarray(x, dtype=np.float32)
+        elif kind is not np.ndarray and kind is not np.float32:
+            x = _operand(x)
+        if getattr(x, "dtype", None) != _FLOAT32:
             return None
+        operands.append(x)
     return operands
 
 
