@@ -3,9 +3,9 @@
 The float32 trajectories are most of the time of ``check --against vectors`` and of the main
 job's CPU (a thousand steps of Python each). For every ``--every``-th optimizer case of the
 catalogue, on each entry point's flavour in the newest TensorFlow's golden vectors (float32 and
-float64), each tree computes the same
-trajectories in a fresh process, the two alternating ``--repeats`` times (the machine is shared:
-the best of each is shown); then whether both computed the same bits.
+float64), each tree computes the same trajectories in a fresh process, the two alternating
+``--repeats`` times (the machine is shared: the best of each is shown); then whether both
+computed the same bits.
 
 Run: ``python benchmarks/reference_speed.py [--baseline REV] [--every 12] [--repeats 2]``
 (without TensorFlow; the baseline, default ``main``, is exported with ``git archive``).
