@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -76,6 +77,7 @@ def _timed(command: list[str]) -> tuple[float, subprocess.CompletedProcess]:
 
 
 def main_job(python: Path) -> list[tuple[str, float]]:
+    print(f"timing the main job's phases ({python}; a few minutes) ...", file=sys.stderr)
     elapsed, finished = _timed([str(python), "-c", MAIN_JOB])
     if finished.returncode != 0:
         raise SystemExit(f"{python}: the main job's driver failed:\n{finished.stderr[-2000:]}")
@@ -90,6 +92,7 @@ def main_job(python: Path) -> list[tuple[str, float]]:
 
 
 def without_tensorflow(python: Path) -> list[tuple[str, float]]:
+    print(f"timing check --against vectors and --help ({python}) ...", file=sys.stderr)
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
         report = str(Path(scratch) / "report.json")
@@ -122,12 +125,20 @@ def tox_envs(result_json: Path) -> list[tuple[str, float]]:
     return [("tox (the README's test command)", total), *rows]
 
 
+def _absolute(python: str) -> Path:
+    """A Python as a path that works from any directory: a bare name (``python``) is looked
+    up on PATH, as a shell would."""
+    found = shutil.which(python) if os.sep not in python else python
+    if found is None:
+        raise argparse.ArgumentTypeError(f"{python}: not found on PATH")
+    return Path(found).absolute()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     # Absolute: the timed processes run in a temporary directory.
-    absolute = lambda path: Path(path).absolute()  # noqa: E731
-    parser.add_argument("--tf-python", type=absolute, help="a Python with TF 2.15 + tfa")
-    parser.add_argument("--notf-python", type=absolute, help="a Python without TensorFlow")
+    parser.add_argument("--tf-python", type=_absolute, help="a Python with TF 2.15 + tfa")
+    parser.add_argument("--notf-python", type=_absolute, help="a Python without TensorFlow")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--tox", action="store_true", help="run `python -m tox` and time it")
     where.add_argument("--result-json", type=Path, help="a `tox --result-json` file to read")
