@@ -295,6 +295,10 @@ def _exact_run(case: OptimizerCase, flavor: str) -> np.ndarray | None:
 #: the Future of a worker process computing it (:func:`prefetch_reference`).
 _REFERENCE_RUNS: dict[tuple, Trajectory | concurrent.futures.Future] = {}
 
+#: The keys given to worker processes, in the order given: they take them from the front, and
+#: this process, rather than wait idle for one, takes from the back (:func:`_help_while_waiting`).
+_QUEUED: list[tuple] = []
+
 #: Below this many trajectories, starting worker processes (an interpreter, numpy and the
 #: reference each, about a second) costs more than it saves.
 MIN_PREFETCH = 8
@@ -309,6 +313,7 @@ def reference_trajectory(case: OptimizerCase, flavor: str, dtype: str) -> Trajec
     key = (case, flavor, dtype, REFERENCE.kernels_name)
     found = _REFERENCE_RUNS.get(key)
     if isinstance(found, concurrent.futures.Future):
+        _help_while_waiting(found)
         try:
             kernels, found = found.result()
         except Exception:  # noqa: BLE001 - computed here instead, where it raises as it would
@@ -349,10 +354,35 @@ def prefetch_reference(runs: Iterable[tuple[OptimizerCase, str, str]], workers: 
     context = multiprocessing.get_context("spawn")  # no fork of a process running TensorFlow
     pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context)
     for case, flavor, dtype in pending:
-        _REFERENCE_RUNS[(case, flavor, dtype, kernels)] = pool.submit(
-            _reference_in_worker, case, flavor, dtype
-        )
+        key = (case, flavor, dtype, kernels)
+        _REFERENCE_RUNS[key] = pool.submit(_reference_in_worker, case, flavor, dtype)
+        _QUEUED.append(key)
     pool.shutdown(wait=False)  # the workers end once every trajectory is computed
+
+
+def _help_while_waiting(future: concurrent.futures.Future) -> None:
+    """Until ``future`` is done, compute here the trajectories no worker process has started,
+    from the back of the queue: a process that waits for a worker (the check's side of the
+    main job, once TensorFlow's is done) is one more core on the reference's side. The same
+    function of the same inputs in either process: only sooner. Not while this process's
+    float32 kernels differ from those the trajectories were queued with (TensorFlow's,
+    plugged in for a check)."""
+    while not future.done() and _QUEUED:
+        key = _QUEUED[-1]
+        if key[3] != REFERENCE.kernels_name:
+            return
+        _QUEUED.pop()
+        queued = _REFERENCE_RUNS.get(key)
+        if not isinstance(queued, concurrent.futures.Future):
+            continue
+        if not queued.cancel():
+            # Started or done: the workers take the queue in order, so every earlier key is too.
+            _QUEUED.clear()
+            return
+        del _REFERENCE_RUNS[key]  # computed by reference_trajectory when asked, should this raise
+        _, trajectory = _reference_in_worker(*key[:3])
+        _REFERENCE_RUNS[key] = trajectory
+        reference_cache.store(*key, trajectory)
 
 
 def _reference_in_worker(case: OptimizerCase, flavor: str, dtype: str) -> tuple[str, Trajectory]:

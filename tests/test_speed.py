@@ -98,6 +98,27 @@ def test_reference_trajectories_from_worker_processes_are_those_computed_here(mo
         assert np.array_equal(prefetched.params.view(np.uint64), here.params.view(np.uint64))
 
 
+def test_a_process_waiting_for_a_worker_computes_the_back_of_the_queue_itself(monkeypatch):
+    cases = [c for c in OPTIMIZER_CASES if c.api == "compat_v1.RMSPropOptimizer"][:4]
+    runs = [(case, "compat_v1", dtype) for case in cases for dtype in ("float32", "float64")]
+    monkeypatch.setattr(optimizer_check, "_REFERENCE_RUNS", {})
+    monkeypatch.setattr(optimizer_check, "_QUEUED", [])
+    monkeypatch.setattr(optimizer_check, "MIN_PREFETCH", 1)
+    monkeypatch.delenv(reference_cache.VARIABLE, raising=False)
+    optimizer_check.prefetch_reference(runs, workers=1)
+    # The first needs the one worker to start (a new interpreter: a second or so), which is
+    # time enough for this process to take the last few from the back of the queue.
+    optimizer_check.reference_trajectory(*runs[0])
+    kernels = optimizer_check.REFERENCE.kernels_name
+    last = optimizer_check._REFERENCE_RUNS[(*runs[-1], kernels)]
+    assert not hasattr(last, "result"), "the last was left to the worker"
+    for case, flavor, dtype in runs:
+        found = optimizer_check.reference_trajectory(case, flavor, dtype)
+        here = optimizer_check.REFERENCE.trajectory(case, flavor, dtype)
+        assert (found.counter, found.error) == (here.counter, here.error)
+        assert np.array_equal(found.params.view(np.uint64), here.params.view(np.uint64))
+
+
 def test_a_span_is_the_range_it_names():
     assert list(span(3, 12, 4)) == [3, 7, 11] and len(span(0, 10**6)) == 10**6
     assert isinstance(span(0, 5), Span)
