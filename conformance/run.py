@@ -110,6 +110,7 @@ def load_oracle(
             "TensorFlow is not installed here; install the 'tf' or 'tfa' extra "
             "(pip install 'lr-conformance[tf]')"
         )
+    oracle.verbose = verbose
     return oracle
 
 

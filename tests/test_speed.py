@@ -1,7 +1,8 @@
 """What makes the runs fast changes no value: TensorFlow's trajectories in batches equal those
 run case by case, bit for bit; the reference's trajectories computed in worker processes, or
-kept on disk (:mod:`conformance.reference_cache`), equal those computed here; a span is its
-range; ``--help`` does not build the catalogue.
+kept on disk (:mod:`conformance.reference_cache`), equal those computed here, and so do
+TensorFlow's answers to bad inputs from a helper process; a span is its range; ``--help`` does
+not build the catalogue.
 
 (How fast is measured by ``benchmarks/speed.py`` and ``benchmarks/batch_identity.py``, which
 also compares every optimizer case batched and alone; never by a timed test.)
@@ -80,6 +81,50 @@ def test_a_batch_with_a_case_that_raises_leaves_it_to_the_per_case_path():
             assert (case.id, entry.key) not in batched
         else:
             assert _bits(batched[(case.id, entry.key)]) == _bits(alone)
+
+
+def _outcome_bits(outcome) -> tuple:
+    if isinstance(outcome, Trajectory):
+        return _bits(outcome)
+    values = None if outcome.values is None else np.asarray(outcome.values)
+    shown = None if values is None else (values.dtype.str, values.tobytes())
+    errors = None if outcome.step_errors is None else tuple(outcome.step_errors)
+    return (outcome.error, outcome.phase, outcome.message, shown, errors)
+
+
+@needs_tensorflow
+def test_bad_inputs_answered_by_the_helper_process_are_those_computed_here(monkeypatch):
+    from conformance.cases.bad_inputs import BAD_INPUT_OPTIMIZER_CASES, SCHEDULE_BAD_INPUTS
+    from conformance.oracles import tensorflow as live
+
+    monkeypatch.setattr(live, "MIN_HELPED", 1)
+    monkeypatch.setattr(live, "HELPED_CHUNK", 1)
+    requests = []
+    for case in SCHEDULE_BAD_INPUTS[::60]:
+        entry = ORACLE.entry_points(case.api)[0]
+        requests += [(case, entry, "scalar"), (case, entry, "vector")]
+    for case in BAD_INPUT_OPTIMIZER_CASES[::80]:
+        requests.append((case, ORACLE.entry_points(case.api)[0], "trajectory"))
+    helped, here = live.TensorFlow(), live.TensorFlow()
+    helped.prefetch(requests)
+    assert len(helped._helper_queue) == len(requests)
+    # The first waits for the helper to start (a new interpreter importing TensorFlow: some
+    # seconds), time enough for this process to take from the back of the queue all that the
+    # helper has not taken (the first two: ProcessPoolExecutor hands out one more than it runs).
+    helped.answer(*requests[0])
+    assert not helped._helper_queue
+    assert set(helped._helped) <= {live._helped_key(*request) for request in requests[:2]}
+    last = requests[-1]
+    assert (last[0].id, last[1].key) in helped._trajectories, "the last was left to the helper"
+    for request in requests:
+        assert _outcome_bits(helped.answer(*request)) == _outcome_bits(here.answer(*request))
+    # And with every answer from the helper.
+    helped = live.TensorFlow()
+    helped.prefetch(requests)
+    for future in set(helped._helped.values()):
+        future.result()
+    for request in requests:
+        assert _outcome_bits(helped.answer(*request)) == _outcome_bits(here.answer(*request))
 
 
 def test_reference_trajectories_from_worker_processes_are_those_computed_here(monkeypatch):

@@ -42,7 +42,10 @@ Grappler is a different arithmetic from the source's; the suite checks the sourc
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
+import logging
+import multiprocessing
 import os
 import warnings
 from collections.abc import Callable, Iterable
@@ -141,6 +144,15 @@ class TensorFlow:
         # (case id, entry) -> Trajectory.
         self._outcomes: dict[tuple, Outcome] = {}
         self._trajectories: dict[tuple, Trajectory] = {}
+        #: Whether TensorFlow's logs and warnings are shown (``--verbose``), also the helper's.
+        self.verbose = False
+        # The bad-input cases a helper process evaluates meanwhile (:func:`_help`): the keys
+        # of _outcomes (("outcome", ...)) and _trajectories (("trajectory", ...)) -> Future.
+        self._helped: dict[tuple, concurrent.futures.Future] = {}
+        self._helper: concurrent.futures.ProcessPoolExecutor | None = None
+        #: The chunks given to the helper, in order: it takes them from the front, and this
+        #: process, rather than wait idle for one, takes from the back.
+        self._helper_queue: list[tuple[concurrent.futures.Future, list]] = []
 
     # -- what exists ----------------------------------------------------------------------
 
@@ -206,15 +218,50 @@ class TensorFlow:
         """TensorFlow's outcome for the case's steps on one path (``"vector"`` or ``"scalar"``)."""
         key = _cache_key(case, entry, path)
         if key not in self._outcomes:
-            self._outcomes[key] = _evaluate(self, case, entry, path)
+            helped = self._helped_result(("outcome", *key))
+            if helped is None:
+                helped = _evaluate(self, case, entry, path)
+            self._outcomes[key] = helped
         return self._outcomes[key]
 
     def trajectory(self, case: OptimizerCase, entry: EntryPoint) -> Trajectory:
         """TensorFlow's parameters after every update of an optimizer case."""
         key = (case.id, entry.key)
         if key not in self._trajectories:
-            self._trajectories[key] = optimizers.run(self, case, entry)
+            helped = self._helped_result(("trajectory", *key))
+            if helped is None:
+                helped = optimizers.run(self, case, entry)
+            self._trajectories[key] = helped
         return self._trajectories[key]
+
+    def answer(self, case: Case, entry: EntryPoint, path: str) -> Outcome | Trajectory:
+        """:meth:`trajectory` (path ``"trajectory"``) or :meth:`evaluate`."""
+        if path == "trajectory":
+            return self.trajectory(case, entry)
+        return self.evaluate(case, entry, path)
+
+    def _helped_result(self, key: tuple) -> Outcome | Trajectory | None:
+        """What the helper process computed for ``key`` (waiting for it), or None: not given
+        to it, or it failed (then this process computes it, and reports what happens)."""
+        future = self._helped.pop(key, None)
+        if future is None:
+            return None
+        while not future.done() and self._helper_queue:
+            queued, requests = self._helper_queue.pop()
+            if not queued.cancel():  # started or done: so is every earlier chunk
+                self._helper_queue.clear()
+                break
+            for request in requests:
+                if self._helped.pop(_helped_key(*request), None) is None:
+                    continue  # the one waited for (the caller computes it), or done
+                try:
+                    self.answer(*request)
+                except Exception:  # noqa: BLE001 - raises again in its own check, if at all
+                    pass
+        try:
+            return future.result()[key]
+        except Exception:  # noqa: BLE001 - computed here instead
+            return None
 
     def prefetch(self, requests: Iterable[tuple[Case, EntryPoint, str]]) -> None:
         """Evaluate many ``(case, entry, path)`` at once, for :meth:`evaluate` (and, for
@@ -409,11 +456,14 @@ def _prefetch(oracle: TensorFlow, requests: Iterable[tuple[Case, EntryPoint, str
     entries: dict[str, EntryPoint] = {}
     trajectories: dict[tuple, tuple[OptimizerCase, EntryPoint]] = {}
     seen = set()
+    bad_inputs = []
     for case, entry, path in requests:
         # The bad-input catalogue is left to evaluate() and trajectory(), case by case: its
         # cases raise or give nan by design, and what TensorFlow answers must be the answer to
         # that case alone, never one shaped by the batch it shared a traced function with.
+        # Case by case in a helper process, where there are many (see _help).
         if BAD_INPUT in case.tags:
+            bad_inputs.append((case, entry, path))
             continue
         if path == "trajectory":
             key = (case.id, entry.key)
@@ -431,6 +481,7 @@ def _prefetch(oracle: TensorFlow, requests: Iterable[tuple[Case, EntryPoint, str
         elif entry.key == "compat_v1.graph":
             graph_vector.append(pending)
         # An eager vector path is one call: nothing to share, evaluate() does it.
+    _help(oracle, bad_inputs)  # first: the helper evaluates them while the batches run here
     for entry_key, pending in scalar.items():
         entry = entries[entry_key]
         if entry_key == "compat_v1.graph":
@@ -446,6 +497,74 @@ def _prefetch(oracle: TensorFlow, requests: Iterable[tuple[Case, EntryPoint, str
             group = ready[start : start + BATCH_CASES]
             cache.update(_graph_vector_batch(oracle, entry, group))
     oracle._trajectories.update(optimizers.run_many(oracle, trajectories.values()))
+
+
+#: Below this many bad-input evaluations, a helper process (TensorFlow imported again: seconds
+#: of CPU) costs more than it saves; it takes them in chunks of HELPED_CHUNK.
+MIN_HELPED = 64
+HELPED_CHUNK = 16
+
+#: The helper process's own TensorFlow (:func:`_start_helper`).
+_HELPER: TensorFlow | None = None
+
+
+def _help(oracle: TensorFlow, requests: list[tuple[Case, EntryPoint, str]]) -> None:
+    """Give the bad-input evaluations among ``requests`` to a helper process, where there are
+    many and a second core: its own TensorFlow evaluates each case alone, exactly as
+    :func:`_evaluate` and :func:`conformance.oracles.tensorflow_optimizers.run` do here, while
+    this process runs the batches (the bad-input catalogue is a third of the main job's
+    TensorFlow time, and with the reference's trajectories kept on disk the second core is
+    otherwise idle). :meth:`TensorFlow.evaluate` and :meth:`TensorFlow.trajectory` take the
+    answers, or compute one here should the helper fail."""
+    fresh = {}
+    for case, entry, path in requests:
+        key = _helped_key(case, entry, path)
+        known = oracle._trajectories if path == "trajectory" else oracle._outcomes
+        if key[1:] not in known and key not in oracle._helped:
+            fresh[key] = (case, entry, path)
+    if len(fresh) < MIN_HELPED or (os.cpu_count() or 1) < 2:
+        return
+    if oracle._helper is None:
+        context = multiprocessing.get_context("spawn")  # no fork of a process running TF
+        oracle._helper = concurrent.futures.ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=context,
+            initializer=_start_helper,
+            initargs=(oracle.verbose,),
+        )
+    keys = list(fresh)
+    for start in range(0, len(keys), HELPED_CHUNK):
+        chunk = [fresh[key] for key in keys[start : start + HELPED_CHUNK]]
+        future = oracle._helper.submit(_evaluate_in_helper, chunk)
+        oracle._helped.update(dict.fromkeys(keys[start : start + HELPED_CHUNK], future))
+        oracle._helper_queue.append((future, chunk))
+
+
+def _helped_key(case: Case, entry: EntryPoint, path: str) -> tuple:
+    """The key of one evaluation given to the helper: ``("trajectory", ...)`` and the key of
+    ``_trajectories``, or ``("outcome", ...)`` and the key of ``_outcomes``."""
+    if path == "trajectory":
+        return ("trajectory", case.id, entry.key)
+    return ("outcome", *_cache_key(case, entry, path))
+
+
+def _start_helper(verbose: bool) -> None:
+    global _HELPER
+    if not verbose:
+        # What the helper computes is reported by the main process; its own output (what
+        # TensorFlow's native libraries print as they load, warnings) is not for the terminal.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+        os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+        logging.getLogger("absl").setLevel(logging.ERROR)
+        warnings.simplefilter("ignore")
+    _HELPER = TensorFlow()
+    _HELPER.verbose = verbose
+
+
+def _evaluate_in_helper(requests: list[tuple[Case, EntryPoint, str]]) -> dict[tuple, object]:
+    return {_helped_key(*request): _HELPER.answer(*request) for request in requests}
 
 
 def _probe(oracle: TensorFlow, entry: EntryPoint, pending: list[_Pending]) -> list[_Pending]:
