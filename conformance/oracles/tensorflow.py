@@ -150,9 +150,8 @@ class TensorFlow:
         # of _outcomes (("outcome", ...)) and _trajectories (("trajectory", ...)) -> Future.
         self._helped: dict[tuple, concurrent.futures.Future] = {}
         self._helper: concurrent.futures.ProcessPoolExecutor | None = None
-        #: The chunks given to the helper, in order: it takes them from the front, and this
-        #: process, rather than wait idle for one, takes from the back.
-        self._helper_queue: list[tuple[concurrent.futures.Future, list]] = []
+        #: The keys of each chunk given to the helper.
+        self._helper_chunks: dict[concurrent.futures.Future, list[tuple]] = {}
 
     # -- what exists ----------------------------------------------------------------------
 
@@ -246,18 +245,12 @@ class TensorFlow:
         future = self._helped.pop(key, None)
         if future is None:
             return None
-        while not future.done() and self._helper_queue:
-            queued, requests = self._helper_queue.pop()
-            if not queued.cancel():  # started or done: so is every earlier chunk
-                self._helper_queue.clear()
-                break
-            for request in requests:
-                if self._helped.pop(_helped_key(*request), None) is None:
-                    continue  # the one waited for (the caller computes it), or done
-                try:
-                    self.answer(*request)
-                except Exception:  # noqa: BLE001 - raises again in its own check, if at all
-                    pass
+        if future.cancel():
+            # Not started: the helper works from the other end of the plan (see _help), and
+            # this process got here first. The rest of this chunk is computed here too.
+            for other in self._helper_chunks.pop(future):
+                self._helped.pop(other, None)
+            return None
         try:
             return future.result()[key]
         except Exception:  # noqa: BLE001 - computed here instead
@@ -515,7 +508,7 @@ def _help(oracle: TensorFlow, requests: list[tuple[Case, EntryPoint, str]]) -> N
     this process runs the batches (the bad-input catalogue is a third of the main job's
     TensorFlow time, and with the reference's trajectories kept on disk the second core is
     otherwise idle). :meth:`TensorFlow.evaluate` and :meth:`TensorFlow.trajectory` take the
-    answers, or compute one here should the helper fail."""
+    answers; they compute here what the helper has not started, or failed at."""
     fresh = {}
     for case, entry, path in requests:
         key = _helped_key(case, entry, path)
@@ -532,12 +525,15 @@ def _help(oracle: TensorFlow, requests: list[tuple[Case, EntryPoint, str]]) -> N
             initializer=_start_helper,
             initargs=(oracle.verbose,),
         )
-    keys = list(fresh)
+    # From the end of the plan: this process asks from its start, and computes what the helper
+    # has not started by then, so that neither waits for the other (the helper takes seconds
+    # to import TensorFlow) and the two meet in the middle.
+    keys = list(reversed(fresh))
     for start in range(0, len(keys), HELPED_CHUNK):
-        chunk = [fresh[key] for key in keys[start : start + HELPED_CHUNK]]
-        future = oracle._helper.submit(_evaluate_in_helper, chunk)
-        oracle._helped.update(dict.fromkeys(keys[start : start + HELPED_CHUNK], future))
-        oracle._helper_queue.append((future, chunk))
+        chunk = keys[start : start + HELPED_CHUNK]
+        future = oracle._helper.submit(_evaluate_in_helper, [fresh[key] for key in chunk])
+        oracle._helped.update(dict.fromkeys(chunk, future))
+        oracle._helper_chunks[future] = chunk
 
 
 def _helped_key(case: Case, entry: EntryPoint, path: str) -> tuple:
