@@ -40,9 +40,13 @@ Step = Union[int, float, np.integer, np.floating, np.ndarray]
 
 def check_dtype(dtype: str) -> np.dtype:
     """The numpy dtype for a reference ``dtype`` argument; ValueError for anything else."""
-    if dtype not in DTYPES:
+    found = _NUMPY_DTYPES.get(dtype) if isinstance(dtype, str) else None
+    if found is None:
         raise ValueError(f"dtype must be 'float32' or 'float64'. Received: dtype={dtype!r}")
-    return np.dtype(dtype)
+    return found
+
+
+_NUMPY_DTYPES = {name: np.dtype(name) for name in DTYPES}
 
 
 def cast(x, dtype: str) -> np.ndarray:
@@ -51,6 +55,14 @@ def cast(x, dtype: str) -> np.ndarray:
     :class:`TensorLike`, whose arithmetic is TensorFlow's (subnormal operands and results are
     zero); a subnormal value itself is kept, as TensorFlow's conversion keeps it. A number
     beyond float32's range becomes inf, as ``tf.cast`` makes it, without a warning."""
+    kind = type(x)
+    if (kind is float or kind is int) and -_FLOAT32_MAX <= x <= _FLOAT32_MAX:
+        # The common cases first (an optimizer casts its hyperparameters and step number at
+        # every step): a Python number that fits either dtype.
+        if dtype == "float32":
+            return np.asarray(x, dtype=_FLOAT32).view(TensorLike)
+        if dtype == "float64":
+            return np.asarray(x, dtype=_FLOAT64)
     target = check_dtype(dtype)
     if getattr(x, "dtype", None) == target or (
         type(x) is float and (target == np.float64 or abs(x) <= _FLOAT32_MAX)
@@ -113,21 +125,36 @@ def flush_subnormals(x) -> np.ndarray:
     x = np.asarray(x)
     if x.dtype != np.float32:
         return x
-    if x.ndim == 0:  # most operands are scalars: Python's float comparison is the cheap test
-        if not 0.0 < abs(float(x)) < _SMALLEST_NORMAL:
+    if x.size <= _COMPARED_ONE_BY_ONE:
+        # Most operands are scalars or a handful of numbers: Python's float comparisons are
+        # the cheap test (a nan compares false: not subnormal).
+        values = x.tolist() if x.ndim == 1 else x.ravel().tolist()
+        if not any(0.0 < abs(v) < _SMALLEST_NORMAL_FLOAT for v in values):
             return x
-        return np.asarray(np.copysign(np.float32(0), x))
-    # The bits without the sign, minus one, as uint32: below 2**23 - 1 exactly for a subnormal
-    # (zero wraps around to 2**32 - 1); one pass over the array, and most have none.
-    shifted = (x.view(np.uint32) & np.uint32(0x7FFFFFFF)) - np.uint32(1)
-    if x.size == 0 or shifted.min() >= np.uint32(0x7FFFFF):
+        if x.ndim == 0:
+            return np.asarray(np.copysign(np.float32(0), x))
+    elif not _has_subnormal(x):
         return x
-    subnormal = shifted < np.uint32(0x7FFFFF)
+    subnormal = (x.view(np.uint32) & _ABSOLUTE_BITS) - _ONE_BIT < _SUBNORMAL_BITS
     return np.where(subnormal, np.copysign(np.float32(0), x), x).astype(np.float32)
+
+
+def _has_subnormal(x: np.ndarray) -> bool:
+    """Whether a float32 array holds a subnormal number, in one pass over its bits: those
+    without the sign, minus one, as uint32, are below 2**23 - 1 exactly for a subnormal (zero
+    wraps around to 2**32 - 1)."""
+    shifted = (x.view(np.uint32) & _ABSOLUTE_BITS) - _ONE_BIT
+    return bool(np.minimum.reduce(shifted, axis=None) < _SUBNORMAL_BITS)
+
+
+_ABSOLUTE_BITS, _ONE_BIT, _SUBNORMAL_BITS = np.uint32(0x7FFFFFFF), np.uint32(1), np.uint32(0x7FFFFF)
+#: Up to this many elements, :func:`flush_subnormals` compares them in Python.
+_COMPARED_ONE_BY_ONE = 16
 
 
 #: float32's smallest normal number (1.18e-38).
 _SMALLEST_NORMAL = np.float32(np.finfo(np.float32).tiny)
+_SMALLEST_NORMAL_FLOAT = float(_SMALLEST_NORMAL)
 
 
 def ieee() -> contextlib.AbstractContextManager:
@@ -309,14 +336,17 @@ class TensorLike(np.ndarray):
     _SIGN_BIT = frozenset({np.negative, np.positive, np.absolute, np.copysign})
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        if method == "__call__" and ufunc in _ftz.HARDWARE_UFUNCS and _ftz.AVAILABLE:
+        if ufunc in _HARDWARE_UFUNCS and method == "__call__":
             operands = _float32_operands(inputs)
             if operands is not None:
                 # The CPU flushes operands and result as TensorFlow's kernels do (only
                 # faster); float32 only: a float64 operation is not TensorFlow's float32
                 # arithmetic. The common case (a trajectory's step is some thirty of these),
                 # first and in few Python steps.
-                return _as_tensor_like(_ftz.call(ufunc, operands, kwargs), flush=False)
+                result = _ftz.call(ufunc, operands, kwargs)
+                if type(result) is np.ndarray and result.dtype == _FLOAT32:
+                    return result.view(TensorLike)
+                return _as_tensor_like(result, flush=False)
         plain = [_operand(x) for x in inputs]
         if ufunc in self._SIGN_BIT:
             return _as_tensor_like(getattr(ufunc, method)(*plain, **kwargs), flush=False)
@@ -343,7 +373,7 @@ def _float32_operands(inputs: tuple) -> list | None:
         if kind is TensorLike:  # the common cases first, by type alone
             x = x.view(np.ndarray)
         elif kind is float or kind is int:
-            x = np.asarray(x, dtype=np.float32)
+            x = np.float32(x)  # the float32 TensorFlow converts it to, as _operand makes it
         elif kind is not np.ndarray and kind is not np.float32:
             x = _operand(x)
         if getattr(x, "dtype", None) != _FLOAT32:
@@ -352,7 +382,9 @@ def _float32_operands(inputs: tuple) -> list | None:
     return operands
 
 
-_FLOAT32 = np.dtype(np.float32)
+_FLOAT32, _FLOAT64 = np.dtype(np.float32), np.dtype(np.float64)
+#: The operations :class:`TensorLike` hands to the CPU's flush-to-zero: none where it cannot.
+_HARDWARE_UFUNCS = _ftz.HARDWARE_UFUNCS if _ftz.AVAILABLE else frozenset()
 
 
 def _operand(x):

@@ -158,9 +158,11 @@ def _flushed_by_definition(x: np.ndarray) -> np.ndarray:
 def test_flush_subnormals_is_its_definition_bit_for_bit():
     """Subnormal float32 values (0 < |x| < 2**-126) become zeros of their sign; everything
     else, nan and inf included, is returned as it is: checked on every special value and on
-    random bit patterns, scalars (the fast path) and arrays, contiguous or not."""
+    random bit patterns, scalars and arrays of a few values (compared one by one), longer
+    arrays (tested in numpy), contiguous or not, of one or more dimensions."""
     values = _float32_edge_values()
-    for array in (values, values[::3], values[:0]):
+    few = [values[i : i + 16] for i in range(0, 4096, 16)] + [values[1:40:3].reshape(13, 1)]
+    for array in (values, values[::3], values[:0], values[:64].reshape(4, 16), *few):
         flushed = _arith.flush_subnormals(array)
         assert flushed.tobytes() == _flushed_by_definition(array).tobytes()
     for value in values[:2000]:

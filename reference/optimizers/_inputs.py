@@ -155,6 +155,12 @@ def _check_pair(optimizer, kind: str, gradient, param, index: int, first: bool) 
     if getattr(gradient, "indices", None) is not None:  # IndexedSlices: checked by the update
         return
     gradient, param = np.asarray(gradient), np.asarray(param)
+    if (
+        param.dtype.kind not in "iub"
+        and gradient.shape == param.shape
+        and (not first or gradient.dtype == param.dtype or kind == "keras3")
+    ):
+        return  # the common case, checked first: every step of every trajectory comes here
     where = f"parameter {index} ({param.dtype}{list(param.shape)})"
     if param.dtype.kind in "iub":
         if kind == "keras2" and "velocity" in optimizer.slot_names():
