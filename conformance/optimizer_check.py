@@ -32,6 +32,7 @@ from conformance.check import Check, NotApplicable, NotImplementedPart, Options
 from conformance.compare import DIFFERS, ROUNDING, VARIANT, Diagnosis, Verdict
 from conformance.oracles import Oracle
 from conformance.outcome import Trajectory
+from conformance.plan_sharing import SharedPlan
 from conformance.targets import BadReturn, Target, call_with_deadline
 from conformance.trajectory import before_first_nonfinite, compare_trajectories
 from conformance.ulp import ulp_distance
@@ -291,13 +292,11 @@ def _exact_run(case: OptimizerCase, flavor: str) -> np.ndarray | None:
     return run.params
 
 
-#: The reference's trajectories: (case, flavor, dtype, float32 kernels) -> the trajectory, or
-#: the Future of a worker process computing it (:func:`prefetch_reference`).
-_REFERENCE_RUNS: dict[tuple, Trajectory | concurrent.futures.Future] = {}
+#: The reference's trajectories: (case, flavor, dtype, float32 kernels) -> the trajectory.
+_REFERENCE_RUNS: dict[tuple, Trajectory] = {}
 
-#: The keys given to worker processes, in the order given: they take them from the front, and
-#: this process, rather than wait idle for one, takes from the back (:func:`_help_while_waiting`).
-_QUEUED: list[tuple] = []
+#: Those given to worker processes (:func:`prefetch_reference`), by the same keys.
+_GIVEN = SharedPlan()
 
 #: Below this many trajectories, starting worker processes (an interpreter, numpy and the
 #: reference each, about a second) costs more than it saves.
@@ -308,19 +307,15 @@ def reference_trajectory(case: OptimizerCase, flavor: str, dtype: str) -> Trajec
     """The reference's trajectory, computed once per process and float32 kernels: it is a pure
     function of the case, and every TensorFlow version's vectors ask for the same ones (a
     target's own runs are not cached: a hang or a changing result is for the check to see).
-    Waits for a worker process that :func:`prefetch_reference` gave it to; kept on disk
-    between processes where :mod:`conformance.reference_cache` is enabled."""
+    Taken from a worker process that :func:`prefetch_reference` gave it to (waiting for it if
+    the worker has started it, else computed here); kept on disk between processes where
+    :mod:`conformance.reference_cache` is enabled."""
     key = (case, flavor, dtype, REFERENCE.kernels_name)
     found = _REFERENCE_RUNS.get(key)
-    if isinstance(found, concurrent.futures.Future):
-        _help_while_waiting(found)
-        try:
-            kernels, found = found.result()
-        except Exception:  # noqa: BLE001 - computed here instead, where it raises as it would
-            kernels, found = None, None
-        if kernels != key[3]:
-            found = None
-        elif found is not None:
+    if found is None:
+        given = _GIVEN.take(key)
+        if given is not None and given[0] == key[3]:  # computed with these float32 kernels
+            found = given[1]
             reference_cache.store(*key, found)
     if found is None:
         found = reference_cache.load(*key)
@@ -334,63 +329,40 @@ def reference_trajectory(case: OptimizerCase, flavor: str, dtype: str) -> Trajec
 def prefetch_reference(runs: Iterable[tuple[OptimizerCase, str, str]], workers: int) -> None:
     """Start computing the reference's trajectories of ``runs`` (``(case, flavor, dtype)``, in
     the order they will be asked for) in ``workers`` worker processes, while this one goes on
-    (with TensorFlow's side, or comparing): :func:`reference_trajectory` waits for each. The
+    (with TensorFlow's side, or comparing): :func:`reference_trajectory` takes each. The
     reference is plain numpy, so a trajectory costs the same CPU time in any process and
     comes out the same, to the bit; with the float32 kernels of this process only (a worker
     whose kernels differ is not used). Only for the float32 kernels in force outside a
     check: a trajectory with TensorFlow's kernels plugged in is computed in the check."""
     kernels = REFERENCE.kernels_name
-    pending = []
+    pending = {}
     for run in dict.fromkeys(runs):
-        if (*run, kernels) in _REFERENCE_RUNS:
+        key = (*run, kernels)
+        if key in _REFERENCE_RUNS or key in _GIVEN:
             continue
-        kept = reference_cache.load(*run, kernels)  # kept on disk by an earlier process
+        kept = reference_cache.load(*key)  # kept on disk by an earlier process
         if kept is not None:
-            _REFERENCE_RUNS[(*run, kernels)] = kept
+            _REFERENCE_RUNS[key] = kept
         else:
-            pending.append(run)
+            pending[key] = run
     if len(pending) < MIN_PREFETCH or workers < 1:
         return
     context = multiprocessing.get_context("spawn")  # no fork of a process running TensorFlow
     pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    for case, flavor, dtype in pending:
-        key = (case, flavor, dtype, kernels)
-        _REFERENCE_RUNS[key] = pool.submit(_reference_in_worker, case, flavor, dtype)
-        _QUEUED.append(key)
+    # From the end of the plan: this process computes what no worker has started by the time
+    # it gets there (conformance.plan_sharing).
+    _GIVEN.give(pool, _references_in_worker, pending)
     pool.shutdown(wait=False)  # the workers end once every trajectory is computed
 
 
-def _help_while_waiting(future: concurrent.futures.Future) -> None:
-    """Until ``future`` is done, compute here the trajectories no worker process has started,
-    from the back of the queue: a process that waits for a worker (the check's side of the
-    main job, once TensorFlow's is done) is one more core on the reference's side. The same
-    function of the same inputs in either process: only sooner. Not while this process's
-    float32 kernels differ from those the trajectories were queued with (TensorFlow's,
-    plugged in for a check)."""
-    while not future.done() and _QUEUED:
-        key = _QUEUED[-1]
-        if key[3] != REFERENCE.kernels_name:
-            return
-        _QUEUED.pop()
-        queued = _REFERENCE_RUNS.get(key)
-        if not isinstance(queued, concurrent.futures.Future):
-            continue
-        if not queued.cancel():
-            # Started or done: the workers take the queue in order, so every earlier key is too.
-            _QUEUED.clear()
-            return
-        del _REFERENCE_RUNS[key]  # computed by reference_trajectory when asked, should this raise
-        _, trajectory = _reference_in_worker(*key[:3])
-        _REFERENCE_RUNS[key] = trajectory
-        reference_cache.store(*key, trajectory)
-
-
-def _reference_in_worker(case: OptimizerCase, flavor: str, dtype: str) -> tuple[str, Trajectory]:
+def _references_in_worker(runs: list[tuple]) -> list[tuple[str, Trajectory]]:
+    """Each ``(case, flavor, dtype)``'s trajectory, with the name of the float32 kernels it was
+    computed with."""
     # The warnings the reference raises as Keras does (legacy ``lr``, Keras 3 ignoring
     # ``decay``) are not results, and a worker's would reach the terminal unasked.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return REFERENCE.kernels_name, REFERENCE.trajectory(case, flavor, dtype)
+        return [(REFERENCE.kernels_name, REFERENCE.trajectory(*run)) for run in runs]
 
 
 def prefetch(oracle: Oracle, checks: Iterable[Check], target: Target) -> None:
@@ -405,9 +377,9 @@ def prefetch(oracle: Oracle, checks: Iterable[Check], target: Target) -> None:
             for check in checks
             if not ("vector" in check.case.tags and check.dtype == "float32")
         ]
-        # Against live TensorFlow this process has TensorFlow's side to compute meanwhile.
-        cores = os.cpu_count() or 1
-        prefetch_reference(runs, max(1, cores - 1) if oracle.kernels is not None else cores)
+        # A core for this process: it computes TensorFlow's side meanwhile (against live
+        # TensorFlow), and the trajectories no worker has started by the time it asks.
+        prefetch_reference(runs, max(1, (os.cpu_count() or 1) - 1))
     oracle.prefetch([(check.case, check.entry, "trajectory") for check in checks])
 
 

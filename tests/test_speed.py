@@ -10,8 +10,11 @@ also compares every optimizer case batched and alone; never by a timed test.)
 
 from __future__ import annotations
 
+import concurrent.futures
+import multiprocessing
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -21,6 +24,7 @@ from conformance.cases import OPTIMIZER_CASES, Span, span, steps_of
 from conformance.oracles import tensorflow_optimizers as optimizers
 from conformance.oracles.tensorflow import tensorflow
 from conformance.outcome import Trajectory
+from conformance.plan_sharing import SharedPlan
 
 ORACLE = tensorflow()
 needs_tensorflow = pytest.mark.skipif(ORACLE is None, reason="TensorFlow is not installed")
@@ -107,58 +111,64 @@ def test_bad_inputs_answered_by_the_helper_process_are_those_computed_here(monke
         requests.append((case, ORACLE.entry_points(case.api)[0], "trajectory"))
     helped, here = live.TensorFlow(), live.TensorFlow()
     helped.prefetch(requests)
-    assert len(helped._helper_chunks) == len(requests)
-    # The helper takes the plan from its end, and is some seconds importing TensorFlow: the
-    # first is computed here, without waiting.
-    first = helped._helped[live._helped_key(*requests[0])]
-    helped.answer(*requests[0])
-    assert first.cancelled()
-    for request in requests:
+    assert len(helped._helped) == len(requests)
+    for request in requests:  # computed here or by the helper, whichever gets there first
         assert _outcome_bits(helped.answer(*request)) == _outcome_bits(here.answer(*request))
     # And with every answer from the helper.
     helped = live.TensorFlow()
     helped.prefetch(requests)
-    for future in list(helped._helper_chunks):
-        future.result()
+    helped._helped.wait()
     for request in requests:
+        key = live._helped_key(*request)
+        assert key in helped._helped
         assert _outcome_bits(helped.answer(*request)) == _outcome_bits(here.answer(*request))
+        assert key not in helped._helped
 
 
 def test_reference_trajectories_from_worker_processes_are_those_computed_here(monkeypatch):
     cases = [c for c in OPTIMIZER_CASES if c.api == "compat_v1.AdamOptimizer"][:3]
     runs = [(case, "compat_v1", dtype) for case in cases for dtype in ("float32", "float64")]
     monkeypatch.setattr(optimizer_check, "_REFERENCE_RUNS", {})
+    monkeypatch.setattr(optimizer_check, "_GIVEN", SharedPlan())
     monkeypatch.setattr(optimizer_check, "MIN_PREFETCH", 1)
     monkeypatch.delenv(reference_cache.VARIABLE, raising=False)  # computed, not read back
     optimizer_check.prefetch_reference(runs, workers=2)
-    pending = dict(optimizer_check._REFERENCE_RUNS)
-    assert len(pending) == len(runs) and all(hasattr(f, "result") for f in pending.values())
+    assert len(optimizer_check._GIVEN) == len(runs)
+    optimizer_check._GIVEN.wait()
     for case, flavor, dtype in runs:
         prefetched = optimizer_check.reference_trajectory(case, flavor, dtype)
         here = optimizer_check.REFERENCE.trajectory(case, flavor, dtype)
         assert prefetched.counter == here.counter
         assert np.array_equal(prefetched.params.view(np.uint64), here.params.view(np.uint64))
+    assert len(optimizer_check._GIVEN) == 0
 
 
-def test_a_process_waiting_for_a_worker_computes_the_back_of_the_queue_itself(monkeypatch):
-    cases = [c for c in OPTIMIZER_CASES if c.api == "compat_v1.RMSPropOptimizer"][:4]
-    runs = [(case, "compat_v1", dtype) for case in cases for dtype in ("float32", "float64")]
-    monkeypatch.setattr(optimizer_check, "_REFERENCE_RUNS", {})
-    monkeypatch.setattr(optimizer_check, "_QUEUED", [])
-    monkeypatch.setattr(optimizer_check, "MIN_PREFETCH", 1)
-    monkeypatch.delenv(reference_cache.VARIABLE, raising=False)
-    optimizer_check.prefetch_reference(runs, workers=1)
-    # The first needs the one worker to start (a new interpreter: a second or so), which is
-    # time enough for this process to take the last few from the back of the queue.
-    optimizer_check.reference_trajectory(*runs[0])
-    kernels = optimizer_check.REFERENCE.kernels_name
-    last = optimizer_check._REFERENCE_RUNS[(*runs[-1], kernels)]
-    assert not hasattr(last, "result"), "the last was left to the worker"
-    for case, flavor, dtype in runs:
-        found = optimizer_check.reference_trajectory(case, flavor, dtype)
-        here = optimizer_check.REFERENCE.trajectory(case, flavor, dtype)
-        assert (found.counter, found.error) == (here.counter, here.error)
-        assert np.array_equal(found.params.view(np.uint64), here.params.view(np.uint64))
+def _slow_to_start(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def _squares(arguments: list[tuple]) -> list[int]:
+    return [x * x for (x,) in arguments]
+
+
+def test_a_plan_shared_with_workers_is_taken_from_both_ends():
+    """The workers take the plan from its end; this process, asking from its start, computes
+    what no worker has started (its call cancelled, with the other tasks of that call) rather
+    than wait; a worker's result is the function's."""
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(
+        1, mp_context=context, initializer=_slow_to_start, initargs=(3.0,)
+    ) as pool:
+        plan = SharedPlan()
+        plan.give(pool, _squares, {x: (x,) for x in range(8)}, chunk=2)
+        assert len(plan) == 8 and 0 in plan and 7 in plan
+        started = time.perf_counter()
+        assert plan.take(0) is None  # not started (the worker is still starting): not waited for
+        assert time.perf_counter() - started < 1.0
+        assert 1 not in plan  # the rest of its call: computed here too
+        plan.wait()
+        assert [plan.take(x) for x in (4, 5, 6, 7)] == [16, 25, 36, 49]
+        assert plan.take(7) is None  # taken once
 
 
 def test_a_span_is_the_range_it_names():

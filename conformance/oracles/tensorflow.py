@@ -59,6 +59,7 @@ from conformance.cases.bad_inputs import TAG as BAD_INPUT
 from conformance.oracles import EntryPoint
 from conformance.oracles import tensorflow_optimizers as optimizers
 from conformance.outcome import Outcome, Trajectory, error_name, per_step
+from conformance.plan_sharing import SharedPlan
 from conformance.source import format_kwargs, steps_repr
 
 #: Chunk length of the scalar path: below the smallest float SIMD packet (4 floats with SSE or
@@ -146,12 +147,10 @@ class TensorFlow:
         self._trajectories: dict[tuple, Trajectory] = {}
         #: Whether TensorFlow's logs and warnings are shown (``--verbose``), also the helper's.
         self.verbose = False
-        # The bad-input cases a helper process evaluates meanwhile (:func:`_help`): the keys
-        # of _outcomes (("outcome", ...)) and _trajectories (("trajectory", ...)) -> Future.
-        self._helped: dict[tuple, concurrent.futures.Future] = {}
+        # The bad-input cases a helper process evaluates meanwhile (:func:`_help`), by the keys
+        # of _outcomes (("outcome", ...)) and _trajectories (("trajectory", ...)).
+        self._helped = SharedPlan()
         self._helper: concurrent.futures.ProcessPoolExecutor | None = None
-        #: The keys of each chunk given to the helper.
-        self._helper_chunks: dict[concurrent.futures.Future, list[tuple]] = {}
 
     # -- what exists ----------------------------------------------------------------------
 
@@ -217,7 +216,7 @@ class TensorFlow:
         """TensorFlow's outcome for the case's steps on one path (``"vector"`` or ``"scalar"``)."""
         key = _cache_key(case, entry, path)
         if key not in self._outcomes:
-            helped = self._helped_result(("outcome", *key))
+            helped = self._helped.take(("outcome", *key))
             if helped is None:
                 helped = _evaluate(self, case, entry, path)
             self._outcomes[key] = helped
@@ -227,7 +226,7 @@ class TensorFlow:
         """TensorFlow's parameters after every update of an optimizer case."""
         key = (case.id, entry.key)
         if key not in self._trajectories:
-            helped = self._helped_result(("trajectory", *key))
+            helped = self._helped.take(("trajectory", *key))
             if helped is None:
                 helped = optimizers.run(self, case, entry)
             self._trajectories[key] = helped
@@ -238,23 +237,6 @@ class TensorFlow:
         if path == "trajectory":
             return self.trajectory(case, entry)
         return self.evaluate(case, entry, path)
-
-    def _helped_result(self, key: tuple) -> Outcome | Trajectory | None:
-        """What the helper process computed for ``key`` (waiting for it), or None: not given
-        to it, or it failed (then this process computes it, and reports what happens)."""
-        future = self._helped.pop(key, None)
-        if future is None:
-            return None
-        if future.cancel():
-            # Not started: the helper works from the other end of the plan (see _help), and
-            # this process got here first. The rest of this chunk is computed here too.
-            for other in self._helper_chunks.pop(future):
-                self._helped.pop(other, None)
-            return None
-        try:
-            return future.result()[key]
-        except Exception:  # noqa: BLE001 - computed here instead
-            return None
 
     def prefetch(self, requests: Iterable[tuple[Case, EntryPoint, str]]) -> None:
         """Evaluate many ``(case, entry, path)`` at once, for :meth:`evaluate` (and, for
@@ -525,15 +507,9 @@ def _help(oracle: TensorFlow, requests: list[tuple[Case, EntryPoint, str]]) -> N
             initializer=_start_helper,
             initargs=(oracle.verbose,),
         )
-    # From the end of the plan: this process asks from its start, and computes what the helper
-    # has not started by then, so that neither waits for the other (the helper takes seconds
-    # to import TensorFlow) and the two meet in the middle.
-    keys = list(reversed(fresh))
-    for start in range(0, len(keys), HELPED_CHUNK):
-        chunk = keys[start : start + HELPED_CHUNK]
-        future = oracle._helper.submit(_evaluate_in_helper, [fresh[key] for key in chunk])
-        oracle._helped.update(dict.fromkeys(chunk, future))
-        oracle._helper_chunks[future] = chunk
+    # From the end of the plan: this process computes what the helper has not started by the
+    # time it gets there (conformance.plan_sharing).
+    oracle._helped.give(oracle._helper, _evaluate_in_helper, fresh, chunk=HELPED_CHUNK)
 
 
 def _helped_key(case: Case, entry: EntryPoint, path: str) -> tuple:
@@ -559,8 +535,8 @@ def _start_helper(verbose: bool) -> None:
     _HELPER.verbose = verbose
 
 
-def _evaluate_in_helper(requests: list[tuple[Case, EntryPoint, str]]) -> dict[tuple, object]:
-    return {_helped_key(*request): _HELPER.answer(*request) for request in requests}
+def _evaluate_in_helper(requests: list[tuple[Case, EntryPoint, str]]) -> list:
+    return [_HELPER.answer(*request) for request in requests]
 
 
 def _probe(oracle: TensorFlow, entry: EntryPoint, pending: list[_Pending]) -> list[_Pending]:
