@@ -336,7 +336,7 @@ class TensorLike(np.ndarray):
     _SIGN_BIT = frozenset({np.negative, np.positive, np.absolute, np.copysign})
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        if ufunc in _HARDWARE_UFUNCS and method == "__call__":
+        if ufunc in _ftz.HARDWARE_UFUNCS and method == "__call__" and _ftz.AVAILABLE:
             operands = _float32_operands(inputs)
             if operands is not None:
                 # The CPU flushes operands and result as TensorFlow's kernels do (only
@@ -383,8 +383,6 @@ def _float32_operands(inputs: tuple) -> list | None:
 
 
 _FLOAT32, _FLOAT64 = np.dtype(np.float32), np.dtype(np.float64)
-#: The operations :class:`TensorLike` hands to the CPU's flush-to-zero: none where it cannot.
-_HARDWARE_UFUNCS = _ftz.HARDWARE_UFUNCS if _ftz.AVAILABLE else frozenset()
 
 
 def _operand(x):
