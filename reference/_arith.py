@@ -40,10 +40,10 @@ Step = Union[int, float, np.integer, np.floating, np.ndarray]
 
 def check_dtype(dtype: str) -> np.dtype:
     """The numpy dtype for a reference ``dtype`` argument; ValueError for anything else."""
-    found = _NUMPY_DTYPES.get(dtype) if isinstance(dtype, str) else None
-    if found is None:
+    if dtype not in DTYPES:
         raise ValueError(f"dtype must be 'float32' or 'float64'. Received: dtype={dtype!r}")
-    return found
+    found = _NUMPY_DTYPES.get(dtype) if type(dtype) is str else None
+    return np.dtype(dtype) if found is None else found  # numpy's dtype('float32') is accepted too
 
 
 _NUMPY_DTYPES = {name: np.dtype(name) for name in DTYPES}
